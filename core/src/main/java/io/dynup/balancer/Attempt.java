@@ -1,0 +1,78 @@
+package io.dynup.balancer;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.upstream.Peer;
+import io.dynup.upstream.UpstreamSnapshot;
+
+/**
+ * One request's walk over an upstream's peers: nginx's {@code ngx_http_upstream_rr_peer_data_t} (the tried
+ * set, the current peer, the tier) with the peer connection's {@code tries}. Confined to the request's thread.
+ *
+ * <p>It is bound to the snapshot it started with; if the upstream changes before a retry, the next pick moves
+ * it to the new snapshot, keeping the peers already tried, and {@code tries} follows the new number of live
+ * peers (a reference-module bug kept the old count, so a request could not retry onto an added peer).
+ */
+public final class Attempt {
+
+    UpstreamSnapshot snapshot;
+    /** In the backup tier (nginx's {@code rrp->peers = peers->next}). */
+    boolean backup;
+    long[] tried;
+    @Nullable Peer current;
+    int currentIndex = -1;
+    /** The current peer was taken by the single-peer rule: no failure accounting, no retry. */
+    boolean currentSingle;
+    int tries;
+    final @Nullable String hashKey;
+    final byte @Nullable [] clientAddress;
+    /** Hash-family state kept across retries (nginx's {@code hp->hash}, {@code hp->tries}, {@code hp->rehash}). */
+    long hash;
+    int hashTries;
+    boolean hashFallback;
+
+    Attempt(UpstreamSnapshot snapshot, @Nullable String hashKey, byte @Nullable [] clientAddress) {
+        this.snapshot = snapshot;
+        this.tried = new long[words(Math.max(snapshot.primary().size(), snapshot.backup().size()))];
+        this.tries = snapshot.tries();
+        this.hashKey = hashKey;
+        this.clientAddress = clientAddress;
+    }
+
+    /** Attempts left, nginx's {@code pc->tries}; the proxy stops retrying at zero. */
+    public int tries() {
+        return tries;
+    }
+
+    /** Caps the attempts, as {@code proxy_next_upstream_tries} does. */
+    public void limitTries(int max) {
+        if (max > 0 && tries > max) {
+            tries = max;
+        }
+    }
+
+    /** The peer picked last, or null before the first pick or after "no live upstreams". */
+    public @Nullable Peer current() {
+        return current;
+    }
+
+    public UpstreamSnapshot snapshot() {
+        return snapshot;
+    }
+
+    boolean isTried(int i) {
+        return (tried[i >>> 6] & (1L << i)) != 0;
+    }
+
+    void setTried(int i) {
+        tried[i >>> 6] |= 1L << i;
+    }
+
+    void clearTried() {
+        java.util.Arrays.fill(tried, 0);
+    }
+
+    static int words(int bits) {
+        return Math.max(1, (bits + 63) >>> 6);
+    }
+}

@@ -1,0 +1,108 @@
+package io.dynup.upstream;
+
+/**
+ * The runtime state of one peer, nginx's {@code ngx_http_upstream_rr_peer_t} counters. One object per peer
+ * identity: it is carried from snapshot to snapshot when the peer's parameters change, so failures and
+ * active connections survive a weight edit, and a request releases to the object it was given, so a peer
+ * removed mid-request drains correctly.
+ *
+ * <p>Balancing fields are read and written only under the lock of the upstream's balancer (nginx takes the
+ * zone's {@code peers_wlock} for the same reason: smooth weighted round robin updates every peer on each
+ * pick). {@code conns} and {@code fails} are volatile so status readers see recent values without the lock.
+ */
+public final class PeerState {
+
+    private int currentWeight;
+    private int effectiveWeight;
+    /** The weight {@code effectiveWeight} was last reset for; a weight edit resets it (see balancer). */
+    private int weightApplied;
+    private volatile int conns;
+    private volatile int fails;
+    /** nginx starts these at the epoch, i.e. long ago; the ticker's origin is arbitrary, so say so. */
+    private long accessedMillis = LONG_AGO;
+    private long checkedMillis = LONG_AGO;
+
+    /** Far enough in the past for any fail_timeout, far enough from overflow for any subtraction. */
+    private static final long LONG_AGO = Long.MIN_VALUE / 4;
+
+    PeerState(int weight) {
+        this.effectiveWeight = weight;
+        this.weightApplied = weight;
+    }
+
+    /** A state for a peer built outside a registry (benchmarks, balancer tests). */
+    public static PeerState forWeight(int weight) {
+        return new PeerState(weight);
+    }
+
+    public int currentWeight() {
+        return currentWeight;
+    }
+
+    public void currentWeight(int v) {
+        currentWeight = v;
+    }
+
+    public int effectiveWeight() {
+        return effectiveWeight;
+    }
+
+    public void effectiveWeight(int v) {
+        effectiveWeight = v;
+    }
+
+    public int weightApplied() {
+        return weightApplied;
+    }
+
+    public void weightApplied(int v) {
+        weightApplied = v;
+    }
+
+    /** Requests currently using this peer. */
+    public int conns() {
+        return conns;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // written under the balancer lock only
+    public void incrementConns() {
+        conns++;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    public void decrementConns() {
+        if (conns > 0) {
+            conns--;
+        }
+    }
+
+    /** Failures counted toward {@code max_fails} in the current window. */
+    public int fails() {
+        return fails;
+    }
+
+    public void fails(int v) {
+        fails = v;
+    }
+
+    public long accessedMillis() {
+        return accessedMillis;
+    }
+
+    public void accessedMillis(long v) {
+        accessedMillis = v;
+    }
+
+    public long checkedMillis() {
+        return checkedMillis;
+    }
+
+    public void checkedMillis(long v) {
+        checkedMillis = v;
+    }
+
+    @Override
+    public String toString() {
+        return "conns=" + conns + " fails=" + fails + " cw=" + currentWeight + " ew=" + effectiveWeight;
+    }
+}

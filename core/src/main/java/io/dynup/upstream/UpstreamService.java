@@ -1,0 +1,334 @@
+package io.dynup.upstream;
+
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dynup.model.HostResolver;
+import io.dynup.model.PeerSpec;
+import io.dynup.model.PeerUpdate;
+import io.dynup.model.Result;
+import io.dynup.model.ServerAddress;
+import io.dynup.model.UpstreamKind;
+
+/**
+ * The one way to read and change upstreams at run time: the Java face of dynup, and what the Lua package,
+ * both HTTP APIs, persistence and cluster sync all call, so that "add a peer" means one thing everywhere.
+ *
+ * <p>Operations follow the reference module's semantics and texts (REFERENCE.md section 1), with its bugs
+ * fixed: every argument is validated before anything changes, and a failed operation changes nothing.
+ * Mutations answer {@code Result<Boolean>}: true when the upstream changed, false for a no-op (adding a peer
+ * that exists, removing one that does not), which the query API reports as 304.
+ *
+ * <p>Host names added at run time are resolved on {@code resolverExecutor}, never on the caller's thread
+ * (which may be an event loop): until then the peer is listed with its name equal to its server and is not
+ * selected.
+ */
+public final class UpstreamService {
+
+    private static final Logger logger = LoggerFactory.getLogger(UpstreamService.class);
+
+    static final String UPSTREAM_NOT_FOUND = "upstream not found";
+    static final String PEER_NOT_FOUND = "server or peer is not found";
+    static final String TYPE_SWITCH = "can't change server type (primary<->backup)";
+
+    private final UpstreamRegistry registry;
+    private final HostResolver resolver;
+    private final Executor resolverExecutor;
+    private final List<UpstreamListener> listeners = new CopyOnWriteArrayList<>();
+
+    public UpstreamService(UpstreamRegistry registry, HostResolver resolver, Executor resolverExecutor) {
+        this.registry = registry;
+        this.resolver = resolver;
+        this.resolverExecutor = resolverExecutor;
+    }
+
+    public UpstreamRegistry registry() {
+        return registry;
+    }
+
+    /** Registers a listener told about every published change. */
+    public void addListener(UpstreamListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Names of the upstreams of one namespace, in config order. */
+    public Result<List<String>> getUpstreams(UpstreamKind kind) {
+        List<String> names = new ArrayList<>();
+        for (Upstream u : registry.upstreams(kind)) {
+            names.add(u.name());
+        }
+        return Result.ok(names);
+    }
+
+    /** Primaries, then backups. */
+    public Result<List<Peer>> getPeers(UpstreamKind kind, String upstream) {
+        return read(kind, upstream).map(UpstreamSnapshot::all);
+    }
+
+    public Result<List<Peer>> getPrimaryPeers(UpstreamKind kind, String upstream) {
+        return read(kind, upstream).map(UpstreamSnapshot::primary);
+    }
+
+    public Result<List<Peer>> getBackupPeers(UpstreamKind kind, String upstream) {
+        return read(kind, upstream).map(UpstreamSnapshot::backup);
+    }
+
+    /** The current snapshot of an upstream, found by name or zone name. */
+    public Result<UpstreamSnapshot> read(UpstreamKind kind, String upstream) {
+        Upstream u = registry.find(kind, upstream);
+        return u == null ? Result.fail(UPSTREAM_NOT_FOUND) : Result.ok(u.snapshot());
+    }
+
+    /**
+     * Adds {@code peer} first in its tier with nginx's defaults overridden by {@code params}, atomically.
+     * Adding a peer that exists in the same tier succeeds and changes nothing; one that exists in the other
+     * tier fails with {@code can't change server type (primary<->backup)}.
+     */
+    public Result<Boolean> addPeer(UpstreamKind kind, String upstream, String peer, boolean backup,
+                                   PeerUpdate params) {
+        Result<ServerAddress> parsed = ServerAddress.parse(peer);
+        if (!parsed.ok()) {
+            return parsed.castError();
+        }
+        ServerAddress address = parsed.get();
+        SocketAddress[] resolved = null;
+        if (address.isLiteral()) {
+            try {
+                resolved = address.resolve(resolver);
+            } catch (UnknownHostException e) {
+                return Result.fail("invalid host");
+            }
+        }
+        SocketAddress[] addresses = resolved;
+        List<String> pendingHosts = new ArrayList<>(1);
+        Result<Boolean> r = mutate(kind, upstream, draft -> {
+            List<Peer> same = backup ? draft.backup : draft.primary;
+            List<Peer> other = backup ? draft.primary : draft.backup;
+            if (find(other, peer, address) != null) {
+                return Result.fail(TYPE_SWITCH);
+            }
+            if (find(same, peer, address) != null) {
+                return Result.ok(false);
+            }
+            PeerSpec base = params.applyTo(PeerSpec.of(peer, peer, null).withBackup(backup));
+            List<Peer> added = new ArrayList<>();
+            if (addresses == null) {
+                added.add(draft.upstream.newPeer(base));
+                pendingHosts.add(peer);
+            } else {
+                for (SocketAddress a : addresses) {
+                    added.add(draft.upstream.newPeer(base.withAddress(ServerAddress.nameOf(a), a)));
+                }
+            }
+            same.addAll(0, added);
+            return Result.ok(true);
+        }, "added " + (backup ? "backup " : "") + "peer " + peer);
+        for (String host : pendingHosts) {
+            resolverExecutor.execute(() -> resolveAdded(kind, upstream, host, address));
+        }
+        return r;
+    }
+
+    /** Removes every peer whose server or name is {@code peer}; removing a missing peer is not an error. */
+    public Result<Boolean> removePeer(UpstreamKind kind, String upstream, String peer) {
+        ServerAddress address = literalOrNull(peer);
+        return mutate(kind, upstream, draft -> {
+            boolean changed = draft.primary.removeIf(p -> matches(p, peer, address));
+            changed |= draft.backup.removeIf(p -> matches(p, peer, address));
+            return Result.ok(changed);
+        }, "removed peer " + peer);
+    }
+
+    /** Applies {@code update} to every peer whose server or name is {@code peer}. */
+    public Result<Boolean> updatePeer(UpstreamKind kind, String upstream, String peer, PeerUpdate update) {
+        ServerAddress address = literalOrNull(peer);
+        return mutate(kind, upstream, draft -> {
+            boolean found = false;
+            boolean changed = false;
+            for (List<Peer> tier : List.of(draft.primary, draft.backup)) {
+                for (int i = 0; i < tier.size(); i++) {
+                    Peer p = tier.get(i);
+                    if (matches(p, peer, address)) {
+                        found = true;
+                        Peer updated = p.with(update.applyTo(p.spec()));
+                        changed |= updated != p;
+                        tier.set(i, updated);
+                    }
+                }
+            }
+            return found ? Result.ok(changed) : Result.fail(PEER_NOT_FOUND);
+        }, "updated peer " + peer + " " + update);
+    }
+
+    public Result<Boolean> setPeerDown(UpstreamKind kind, String upstream, String peer) {
+        return updatePeer(kind, upstream, peer, PeerUpdate.down(true));
+    }
+
+    public Result<Boolean> setPeerUp(UpstreamKind kind, String upstream, String peer) {
+        return updatePeer(kind, upstream, peer, PeerUpdate.down(false));
+    }
+
+    /**
+     * Resolves the host names of an upstream's peers again (the {@code dns_update} timer calls this off the
+     * event loops). Peers whose address is still returned keep their state; new addresses become peers with
+     * the parameters of their server's other peers; a failed lookup keeps what was there.
+     */
+    public Result<Boolean> refreshDns(UpstreamKind kind, String upstream) {
+        Result<UpstreamSnapshot> snap = read(kind, upstream);
+        if (!snap.ok()) {
+            return snap.castError();
+        }
+        Set<String> hosts = new LinkedHashSet<>();
+        for (Peer p : snap.get().all()) {
+            ServerAddress a = ServerAddress.parse(p.server()).value();
+            if (a != null && !a.isLiteral()) {
+                hosts.add(p.server());
+            }
+        }
+        boolean changed = false;
+        for (String host : hosts) {
+            Result<Boolean> r = resolveInto(kind, upstream, host, ServerAddress.parse(host).get(), false);
+            changed |= r.ok() && Boolean.TRUE.equals(r.value());
+        }
+        return Result.ok(changed);
+    }
+
+    private void resolveAdded(UpstreamKind kind, String upstream, String server, ServerAddress address) {
+        Result<Boolean> r = resolveInto(kind, upstream, server, address, true);
+        if (!r.ok()) {
+            logger.warn("upstream \"{}\": {} (peer stays unresolved until dns_update)", upstream, r.error());
+        }
+    }
+
+    /**
+     * Replaces the peers of {@code server} with one per resolved address: an unresolved placeholder turns
+     * into the resolved peers (keeping its id, state and parameters for the first address); resolved peers
+     * whose address disappeared are removed. A server removed meanwhile stays removed.
+     */
+    private Result<Boolean> resolveInto(UpstreamKind kind, String upstream, String server, ServerAddress address,
+                                        boolean onlyIfUnresolved) {
+        SocketAddress[] addresses;
+        try {
+            addresses = address.resolve(resolver);
+        } catch (UnknownHostException e) {
+            return Result.fail("host not found in upstream \"" + server + "\"");
+        }
+        return mutate(kind, upstream, draft -> {
+            boolean changed = false;
+            for (List<Peer> tier : List.of(draft.primary, draft.backup)) {
+                int first = -1;
+                List<Peer> old = new ArrayList<>();
+                for (int i = 0; i < tier.size(); i++) {
+                    if (tier.get(i).server().equals(server)) {
+                        if (first < 0) {
+                            first = i;
+                        }
+                        old.add(tier.get(i));
+                    }
+                }
+                if (first < 0 || onlyIfUnresolved && old.get(0).spec().resolved()) {
+                    continue;
+                }
+                List<Peer> replacement = new ArrayList<>();
+                for (SocketAddress a : addresses) {
+                    String name = ServerAddress.nameOf(a);
+                    Peer keep = null;
+                    for (Peer p : old) {
+                        if (p.name().equals(name)) {
+                            keep = p;
+                        }
+                    }
+                    if (keep == null && !old.get(0).spec().resolved() && replacement.isEmpty()) {
+                        keep = old.get(0).with(old.get(0).spec().withAddress(name, a));
+                    }
+                    replacement.add(keep != null ? keep
+                            : draft.upstream.newPeer(old.get(0).spec().withAddress(name, a)));
+                }
+                if (!replacement.equals(old)) {
+                    tier.removeIf(p -> p.server().equals(server));
+                    tier.addAll(Math.min(first, tier.size()), replacement);
+                    changed = true;
+                }
+            }
+            return Result.ok(changed);
+        }, "resolved " + server);
+    }
+
+    /** An edit of one upstream's peer lists, applied atomically or not at all. */
+    private interface Edit {
+        Result<Boolean> apply(Draft draft);
+    }
+
+    /** Mutable copies of the tiers; published only if the edit succeeds and changed something. */
+    private static final class Draft {
+        final Upstream upstream;
+        final List<Peer> primary;
+        final List<Peer> backup;
+
+        Draft(Upstream upstream, UpstreamSnapshot base) {
+            this.upstream = upstream;
+            this.primary = new ArrayList<>(base.primary());
+            this.backup = new ArrayList<>(base.backup());
+        }
+    }
+
+    private Result<Boolean> mutate(UpstreamKind kind, String name, Edit edit, String description) {
+        Upstream u = registry.find(kind, name);
+        if (u == null) {
+            return Result.fail(UPSTREAM_NOT_FOUND);
+        }
+        UpstreamSnapshot before;
+        UpstreamSnapshot after;
+        u.writeLock.lock();
+        try {
+            before = u.snapshot();
+            Draft draft = new Draft(u, before);
+            Result<Boolean> r = edit.apply(draft);
+            if (!r.ok() || !Boolean.TRUE.equals(r.value())) {
+                return r;
+            }
+            after = u.publish(draft.primary, draft.backup);
+        } finally {
+            u.writeLock.unlock();
+        }
+        logger.info("{} upstream \"{}\": {} (generation {})", kind.configName(), u.name(), description,
+                    after.generation());
+        for (UpstreamListener l : listeners) {
+            try {
+                l.onChange(u, before, after);
+            } catch (RuntimeException e) {
+                logger.error("upstream listener {} failed on generation {}", l, after.generation(), e);
+            }
+        }
+        return Result.ok(true);
+    }
+
+    private static @Nullable Peer find(List<Peer> tier, String peer, @Nullable ServerAddress address) {
+        for (Peer p : tier) {
+            if (matches(p, peer, address)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** By server or name as written, or a literal address with its default port made explicit. */
+    private static boolean matches(Peer p, String peer, @Nullable ServerAddress address) {
+        return p.spec().matches(peer) || address != null && address.isLiteral() && p.spec().matches(address.withPort());
+    }
+
+    private static @Nullable ServerAddress literalOrNull(String peer) {
+        ServerAddress a = ServerAddress.parse(peer).value();
+        return a != null && a.isLiteral() ? a : null;
+    }
+}
