@@ -2,7 +2,6 @@ package io.dynup.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,18 +12,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Feeds broken configurations to a real {@code nginx -t} and to dynup and demands the same first error, word for
- * word and line for line. Opt-in ({@code -Dnginx.conformance=true}) and skipped where no nginx is installed; only
- * main/events/http directives are used, which every nginx build has.
+ * word and line for line. Runs in the {@code nginx-conformance} profile ({@code .ci/nginx-conformance}, which installs
+ * nginx); only main/events/http directives are used, which every nginx build has.
  */
-@EnabledIfSystemProperty(named = "dynup.nginxConformance", matches = "true")
-class NginxConformanceTest {
+class ConfigErrorsNginxIT {
+
+    private static final String NGINX = System.getProperty("nginx.bin", "nginx");
 
     private static final Pattern EMERG = Pattern.compile("\\[emerg\\] \\d+#\\d+: (.*)$", Pattern.MULTILINE);
 
@@ -35,13 +34,13 @@ class NginxConformanceTest {
     static void nginxIsInstalled() throws InterruptedException {
         boolean found;
         try {
-            Process p = new ProcessBuilder("nginx", "-v").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(NGINX, "-v").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             found = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             found = false;
         }
-        assumeTrue(found, "nginx not installed");
+        assertThat(found).as("nginx at %s", NGINX).isTrue();
     }
 
     static Stream<String> brokenConfigs() {
@@ -100,7 +99,7 @@ class NginxConformanceTest {
     }
 
     private String nginxError(Path conf) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("nginx", "-t", "-p", dir + "/", "-c", conf.toString(), "-e", "stderr")
+        Process p = new ProcessBuilder(NGINX, "-t", "-p", dir + "/", "-c", conf.toString(), "-e", "stderr")
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
