@@ -49,29 +49,33 @@ final class Demo {
         Upstream backend = registry.upstreams(UpstreamKind.HTTP).get(0);
         String u = backend.name();
         Balancer balancer = Balancer.create(backend, Ticker.system());
+        out.println("dynup demo: the ngx_dynamic_upstream_lua Synopsis, played through the Java API "
+                    + "(UpstreamService)");
+        out.println("(the HTTP server that serves these pages comes with the proxy layer)");
+        out.println();
 
-        out.println("$ curl http://localhost:8888/status");
+        out.println("--- what the Synopsis' GET /status answers");
         status(service, out);
 
         String peer = "127.0.0.1:9091";
-        out.println("$ curl \"http://localhost:8888/" + u + "/add?peer=" + peer + "\"");
+        out.println("--- GET /" + u + "/add?peer=" + peer + " (add_peer, then update_peer with the Synopsis parameters)");
         Result<Boolean> added = service.addPeer(UpstreamKind.HTTP, u, peer, false, PeerUpdate.NONE);
         Result<Boolean> updated = service.updatePeer(UpstreamKind.HTTP, u, peer, PeerUpdate.parse(
                 Map.of("weight", 1, "max_fails", 2, "fail_timeout", 30, "down", 1)).get());
         out.println(added.ok() && updated.ok() ? "Added " + peer + " to " + u + " upstream"
                 : "Failed to add peer " + peer + ": " + (added.ok() ? updated.error() : added.error()));
-        out.println("$ curl http://localhost:8888/status");
+        out.println("--- what the Synopsis' GET /status answers");
         status(service, out);
 
         service.setPeerUp(UpstreamKind.HTTP, u, peer);
-        out.println("# " + peer + " set up: the next 6 requests go to");
+        out.println("--- " + peer + " set up; the balancer sends the next 6 requests to");
         out.println("    " + picks(balancer, 6));
 
-        out.println("$ curl \"http://localhost:8888/" + u + "/remove?peer=" + peer + "\"");
+        out.println("--- GET /" + u + "/remove?peer=" + peer);
         Result<Boolean> removed = service.removePeer(UpstreamKind.HTTP, u, peer);
         out.println(removed.ok() ? "Removed " + peer + " from " + u + " upstream"
                 : "Failed to remove peer " + peer + ": " + removed.error());
-        out.println("$ curl http://localhost:8888/status");
+        out.println("--- what the Synopsis' GET /status answers");
         status(service, out);
         return 0;
     }
