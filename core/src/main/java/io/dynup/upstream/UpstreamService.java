@@ -110,14 +110,15 @@ public final class UpstreamService {
             }
         }
         SocketAddress[] addresses = resolved;
+        String alias = aliasOf(peer);
         List<String> pendingHosts = new ArrayList<>(1);
         Result<Boolean> r = mutate(kind, upstream, draft -> {
             List<Peer> same = backup ? draft.backup : draft.primary;
             List<Peer> other = backup ? draft.primary : draft.backup;
-            if (find(other, peer, address) != null) {
+            if (find(other, peer, alias) != null) {
                 return Result.fail(TYPE_SWITCH);
             }
-            if (find(same, peer, address) != null) {
+            if (find(same, peer, alias) != null) {
                 return Result.ok(false);
             }
             PeerSpec base = params.applyTo(PeerSpec.of(peer, peer, null).withBackup(backup));
@@ -141,24 +142,24 @@ public final class UpstreamService {
 
     /** Removes every peer whose server or name is {@code peer}; removing a missing peer is not an error. */
     public Result<Boolean> removePeer(UpstreamKind kind, String upstream, String peer) {
-        ServerAddress address = literalOrNull(peer);
+        String alias = aliasOf(peer);
         return mutate(kind, upstream, draft -> {
-            boolean changed = draft.primary.removeIf(p -> matches(p, peer, address));
-            changed |= draft.backup.removeIf(p -> matches(p, peer, address));
+            boolean changed = draft.primary.removeIf(p -> matches(p, peer, alias));
+            changed |= draft.backup.removeIf(p -> matches(p, peer, alias));
             return Result.ok(changed);
         }, "removed peer " + peer);
     }
 
     /** Applies {@code update} to every peer whose server or name is {@code peer}. */
     public Result<Boolean> updatePeer(UpstreamKind kind, String upstream, String peer, PeerUpdate update) {
-        ServerAddress address = literalOrNull(peer);
+        String alias = aliasOf(peer);
         return mutate(kind, upstream, draft -> {
             boolean found = false;
             boolean changed = false;
             for (List<Peer> tier : List.of(draft.primary, draft.backup)) {
                 for (int i = 0; i < tier.size(); i++) {
                     Peer p = tier.get(i);
-                    if (matches(p, peer, address)) {
+                    if (matches(p, peer, alias)) {
                         found = true;
                         Peer updated = p.with(update.applyTo(p.spec()));
                         changed |= updated != p;
@@ -313,22 +314,30 @@ public final class UpstreamService {
         return Result.ok(true);
     }
 
-    private static @Nullable Peer find(List<Peer> tier, String peer, @Nullable ServerAddress address) {
+    private static @Nullable Peer find(List<Peer> tier, String peer, @Nullable String alias) {
         for (Peer p : tier) {
-            if (matches(p, peer, address)) {
+            if (matches(p, peer, alias)) {
                 return p;
             }
         }
         return null;
     }
 
-    /** By server or name as written, or a literal address with its default port made explicit. */
-    private static boolean matches(Peer p, String peer, @Nullable ServerAddress address) {
-        return p.spec().matches(peer) || address != null && address.isLiteral() && p.spec().matches(address.withPort());
+    /** By server or name as written, or by the alias (a literal address with its default port made explicit). */
+    private static boolean matches(Peer p, String peer, @Nullable String alias) {
+        return p.spec().matches(peer) || alias != null && p.spec().matches(alias);
     }
 
-    private static @Nullable ServerAddress literalOrNull(String peer) {
+    /**
+     * {@code 1.2.3.4} also names the peer {@code 1.2.3.4:80}. Computed once per operation: the match runs
+     * against every peer of the upstream (10 000 in the benchmarks).
+     */
+    private static @Nullable String aliasOf(String peer) {
         ServerAddress a = ServerAddress.parse(peer).value();
-        return a != null && a.isLiteral() ? a : null;
+        if (a == null || !a.isLiteral()) {
+            return null;
+        }
+        String withPort = a.withPort();
+        return withPort.equals(peer) ? null : withPort;
     }
 }
