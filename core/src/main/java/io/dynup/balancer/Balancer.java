@@ -49,6 +49,8 @@ public abstract class Balancer {
                 return new RoundRobinBalancer(upstream, ticker);
             case LEAST_CONN:
                 return new LeastConnBalancer(upstream, ticker);
+            case IP_HASH:
+                return new IpHashBalancer(upstream, ticker);
             default:
                 throw new IllegalArgumentException("balancing: " + upstream.balancing()
                                                    + " (expected: a supported method)");
