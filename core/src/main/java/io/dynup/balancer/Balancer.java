@@ -51,6 +51,11 @@ public abstract class Balancer {
                 return new LeastConnBalancer(upstream, ticker);
             case IP_HASH:
                 return new IpHashBalancer(upstream, ticker);
+            case HASH:
+                if (!upstream.balancing().consistent()) {
+                    return new HashBalancer(upstream, ticker);
+                }
+                throw new IllegalArgumentException("balancing: " + upstream.balancing() + " (not yet supported)");
             default:
                 throw new IllegalArgumentException("balancing: " + upstream.balancing()
                                                    + " (expected: a supported method)");
