@@ -52,10 +52,8 @@ public abstract class Balancer {
             case IP_HASH:
                 return new IpHashBalancer(upstream, ticker);
             case HASH:
-                if (!upstream.balancing().consistent()) {
-                    return new HashBalancer(upstream, ticker);
-                }
-                throw new IllegalArgumentException("balancing: " + upstream.balancing() + " (not yet supported)");
+                return upstream.balancing().consistent() ? new ConsistentHashBalancer(upstream, ticker)
+                        : new HashBalancer(upstream, ticker);
             default:
                 throw new IllegalArgumentException("balancing: " + upstream.balancing()
                                                    + " (expected: a supported method)");
