@@ -54,6 +54,8 @@ public abstract class Balancer {
             case HASH:
                 return upstream.balancing().consistent() ? new ConsistentHashBalancer(upstream, ticker)
                         : new HashBalancer(upstream, ticker);
+            case RANDOM:
+                return new RandomBalancer(upstream, ticker, upstream.balancing().two());
             default:
                 throw new IllegalArgumentException("balancing: " + upstream.balancing()
                                                    + " (expected: a supported method)");
