@@ -47,6 +47,15 @@ public abstract class Balancer {
         switch (upstream.balancing().method()) {
             case ROUND_ROBIN:
                 return new RoundRobinBalancer(upstream, ticker);
+            case LEAST_CONN:
+                return new LeastConnBalancer(upstream, ticker);
+            case IP_HASH:
+                return new IpHashBalancer(upstream, ticker);
+            case HASH:
+                return upstream.balancing().consistent() ? new ConsistentHashBalancer(upstream, ticker)
+                        : new HashBalancer(upstream, ticker);
+            case RANDOM:
+                return new RandomBalancer(upstream, ticker, upstream.balancing().two());
             default:
                 throw new IllegalArgumentException("balancing: " + upstream.balancing()
                                                    + " (expected: a supported method)");
@@ -236,6 +245,33 @@ public abstract class Balancer {
         if (nowMillis - st.checkedMillis() > peer.spec().failTimeout() * 1000L) {
             st.checkedMillis(nowMillis);
         }
+    }
+
+    /**
+     * Ends a module's get: {@code peer}, at {@code index} in the attempt's tier, becomes the attempt's pick,
+     * is marked tried, and opens a new fail window if the last one has passed.
+     */
+    protected static Peer select(Attempt a, Peer peer, int index, long nowMillis) {
+        a.setTried(index);
+        a.currentIndex = index;
+        a.currentSingle = false;
+        markChecked(peer, nowMillis);
+        return peer;
+    }
+
+    /**
+     * One step of smooth weighted round robin for a candidate, as least_conn's tie-break and the consistent
+     * hash's same-server choice run it: {@code current_weight} grows by {@code effective_weight}, which then
+     * climbs back by one toward the weight. Returns the {@code effective_weight} added, for the total.
+     */
+    protected static int raiseCurrentWeight(Peer peer) {
+        PeerState st = peer.state();
+        int ew = st.effectiveWeight();
+        st.currentWeight(st.currentWeight() + ew);
+        if (ew < peer.spec().weight()) {
+            st.effectiveWeight(ew + 1);
+        }
+        return ew;
     }
 
     /**
