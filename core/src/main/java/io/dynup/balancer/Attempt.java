@@ -26,10 +26,10 @@ public final class Attempt {
     int tries;
     final @Nullable String hashKey;
     final byte @Nullable [] clientAddress;
-    /** Hash-family state kept across retries (nginx's {@code hp->hash}, {@code hp->tries}, {@code hp->rehash}). */
+    /** Hash-family state kept across retries: nginx's {@code hp->hash}, {@code hp->tries}, {@code hp->rehash}. */
     long hash;
     int hashTries;
-    boolean hashFallback;
+    int rehash;
 
     Attempt(UpstreamSnapshot snapshot, @Nullable String hashKey, byte @Nullable [] clientAddress) {
         this.snapshot = snapshot;

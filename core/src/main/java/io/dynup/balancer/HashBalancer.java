@@ -22,7 +22,7 @@ import io.dynup.upstream.UpstreamSnapshot;
  * robin, as in nginx.
  *
  * <p>State in {@link Attempt}: {@code hashTries} is {@code hp->tries}; {@code hash} holds {@code hp->hash}
- * (an unsigned 32-bit value) in its low half and {@code hp->rehash} in its high half.
+ * (an unsigned 32-bit value) and {@code rehash} is {@code hp->rehash}.
  */
 public final class HashBalancer extends Balancer {
 
@@ -51,15 +51,12 @@ public final class HashBalancer extends Balancer {
         }
         WeightRanges w = ranges.get(snap);
         long now = ticker.readMillis();
-        long hpHash = a.hash & 0xffff_ffffL;
-        long rehash = a.hash >>> 32;
         for (;;) {
-            long hash = (crc.of(rehash, key) >>> 16) & 0x7fff;
-            hpHash = (hpHash + hash) & 0xffff_ffffL;
-            rehash++;
-            a.hash = rehash << 32 | hpHash;
+            long hash = (crc.of(a.rehash, key) >>> 16) & 0x7fff;
+            a.hash = (a.hash + hash) & 0xffff_ffffL;
+            a.rehash++;
 
-            int p = w.find(hpHash % w.totalWeight());
+            int p = w.find(a.hash % w.totalWeight());
             Peer peer = peers.get(p);
             if (!a.isTried(p) && available(peer, now)) {
                 return select(a, peer, p, now);

@@ -170,7 +170,7 @@ class HashBalancerTest {
         assertThat(none.pick(a)).isNull();
         assertThat(a.hashTries).isEqualTo(21);
         // rehash counted every round
-        assertThat(a.hash >>> 32).isEqualTo(21);
+        assertThat(a.rehash).isEqualTo(21);
     }
 
     @Test
