@@ -8,6 +8,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import io.dynup.testing.Peers;
+import io.dynup.testing.Requests;
 import io.dynup.upstream.Peer;
 
 /**
@@ -50,24 +51,7 @@ final class Keyed {
 
     /** One request against peers of which {@code dead} refuse connections, like {@code $upstream_addr}. */
     static String request(Balancer b, @Nullable String key, byte @Nullable [] client, Set<Character> dead) {
-        StringBuilder sb = new StringBuilder();
-        Attempt a = b.newAttempt(key, client);
-        while (true) {
-            Peer p = b.pick(a);
-            if (p == null) {
-                return sb.append('-').toString();
-            }
-            char c = Peers.letterOf(p);
-            sb.append(c);
-            boolean failed = dead.contains(c);
-            b.release(a, failed);
-            if (!failed) {
-                return sb.toString();
-            }
-            if (a.tries() == 0) {
-                return sb.append('-').toString();
-            }
-        }
+        return Requests.request(b, key, client, dead);
     }
 
     /** The bytes of an address literal (no name lookup happens for literals). */

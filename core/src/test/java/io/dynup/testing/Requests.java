@@ -2,6 +2,8 @@ package io.dynup.testing;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import io.dynup.balancer.Attempt;
 import io.dynup.balancer.Balancer;
 import io.dynup.upstream.Peer;
@@ -34,8 +36,13 @@ public final class Requests {
      * {@code $upstream_addr} ("AB" = A failed, then B answered), with "-" at the end for a 502.
      */
     public static String request(Balancer b, Set<Character> dead) {
+        return request(b, null, null, dead);
+    }
+
+    /** The same for a keyed method: {@code key} for hash, {@code client} address bytes for ip_hash. */
+    public static String request(Balancer b, @Nullable String key, byte @Nullable [] client, Set<Character> dead) {
         StringBuilder sb = new StringBuilder();
-        Attempt a = b.newAttempt();
+        Attempt a = b.newAttempt(key, client);
         while (true) {
             Peer p = b.pick(a);
             if (p == null) {
