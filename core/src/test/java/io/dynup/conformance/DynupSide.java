@@ -35,7 +35,7 @@ final class DynupSide {
     }
 
     static String upstreamBlock(BalancingCase c) {
-        return "http {\n    upstream u {\n" + c.upstreamWith(l -> "127.0.0.1:" + (10001 + l - 'A')) + "    }\n}\n";
+        return "http {\n    upstream u {\n" + c.upstreamWith(l -> "127.0.0.1:" + (10001 + l - 'A')).indent(8) + "    }\n}\n";
     }
 
     static List<String> run(BalancingCase c) {

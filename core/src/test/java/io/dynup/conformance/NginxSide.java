@@ -85,6 +85,9 @@ final class NginxSide {
                     .redirectOutput(dir.resolve("nginx.out").toFile())
                     .start();
             awaitListening(nginx, proxyPort, dir);
+            for (char l : c.dead()) {
+                assertRefused(l, ports.get(l));
+            }
 
             List<String> outcomes = new ArrayList<>();
             Set<String> pids = new TreeSet<>();
@@ -135,7 +138,7 @@ final class NginxSide {
                + "    uwsgi_temp_path " + d + "/uwsgi_temp;\n"
                + "    scgi_temp_path " + d + "/scgi_temp;\n"
                + "    upstream " + UPSTREAM_NAME + " {\n"
-               + c.upstreamWith(l -> "127.0.0.1:" + ports.get(l))
+               + c.upstreamWith(l -> "127.0.0.1:" + ports.get(l)).indent(8)
                + "    }\n"
                + "    server {\n"
                // with several workers, reuseport spreads the connections over them
@@ -263,6 +266,17 @@ final class NginxSide {
         }
         throw new IllegalStateException("nginx did not listen on " + port + " within " + START_TIMEOUT_MS + " ms:\n"
                                         + read(dir.resolve("error.log")));
+    }
+
+    /** A dead letter's port must refuse connections; another program may have taken it since we freed it. */
+    private static void assertRefused(char letter, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MS);
+        } catch (IOException refused) {
+            return;
+        }
+        throw new IllegalStateException("port " + port + " of dead " + letter + " accepts connections: taken by "
+                                        + "another program since it was freed; run the case again");
     }
 
     /** SIGTERM (nginx's fast shutdown), then SIGKILL for the master and any worker still alive. */
