@@ -223,8 +223,8 @@ public abstract class Balancer {
     }
 
     /**
-     * nginx's filter: not down, not failed {@code max_fails} times within {@code fail_timeout} of the last
-     * check, not at {@code max_conns}; and, in dynup, resolved.
+     * nginx's filter: not down, not failed {@code max_fails} times within {@code fail_timeout} seconds of the
+     * last check (whole seconds, see {@link #seconds}), not at {@code max_conns}; and, in dynup, resolved.
      */
     protected static boolean available(Peer peer, long nowMillis) {
         PeerSpec s = peer.spec();
@@ -233,7 +233,7 @@ public abstract class Balancer {
             return false;
         }
         if (s.maxFails() != 0 && st.fails() >= s.maxFails()
-            && nowMillis - st.checkedMillis() <= s.failTimeout() * 1000L) {
+            && seconds(nowMillis) - seconds(st.checkedMillis()) <= s.failTimeout()) {
             return false;
         }
         return s.maxConns() == 0 || st.conns() < s.maxConns();
@@ -242,9 +242,19 @@ public abstract class Balancer {
     /** After a pick, opens a new fail window if the last one has passed (nginx updates {@code checked}). */
     protected static void markChecked(Peer peer, long nowMillis) {
         PeerState st = peer.state();
-        if (nowMillis - st.checkedMillis() > peer.spec().failTimeout() * 1000L) {
+        if (seconds(nowMillis) - seconds(st.checkedMillis()) > peer.spec().failTimeout()) {
             st.checkedMillis(nowMillis);
         }
+    }
+
+    /**
+     * The fail window is kept in whole seconds, as nginx keeps it ({@code time_t} from {@code ngx_time()}):
+     * a failure at x.1 s with {@code fail_timeout=1} keeps the peer out until second x+2 begins, and
+     * {@code fail_timeout=0} means "for the rest of this second". The conformance suite checks this against
+     * nginx request by request.
+     */
+    private static long seconds(long millis) {
+        return Math.floorDiv(millis, 1000L);
     }
 
     /**
