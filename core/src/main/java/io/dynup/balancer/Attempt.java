@@ -51,6 +51,14 @@ public final class Attempt {
         }
     }
 
+    /**
+     * One more attempt, as nginx grants when a cached (keep-alive) upstream connection fails: the peer may
+     * simply have closed an idle connection, which says nothing about the next one.
+     */
+    public void addTry() {
+        tries++;
+    }
+
     /** The peer picked last, or null before the first pick or after "no live upstreams". */
     public @Nullable Peer current() {
         return current;

@@ -1,27 +1,26 @@
 package io.dynup.server;
 
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.jspecify.annotations.Nullable;
 
 import io.dynup.config.Config;
 import io.dynup.config.ConfigException;
 import io.dynup.config.ConfigParser;
-import io.dynup.config.CoreDirectives;
-import io.dynup.config.DirectiveTable;
-import io.dynup.model.HostResolver;
-import io.dynup.model.UpstreamConfig;
-import io.dynup.model.UpstreamSpec;
 
 /**
- * {@code bin/dynup}: nginx's command line. {@code -t} tests a configuration, {@code -c FILE} names it,
- * {@code -v} prints the version; with no arguments it runs the demo. Errors print as nginx prints them,
- * {@code dynup: [emerg] unknown directive "foo" in /etc/dynup/nginx.conf:12}, and exit with status 1,
- * never with a stack trace.
+ * {@code bin/dynup}: nginx's command line. With no arguments it serves the embedded default (the seed's
+ * Synopsis); {@code -c FILE} serves a configuration; {@code -t} tests one; {@code -v} prints the version.
+ * Errors print as nginx prints them, {@code dynup: [emerg] unknown directive "foo" in /etc/dynup/nginx.conf:12},
+ * and exit with status 1, never with a stack trace.
  */
 public final class Main {
 
     static final String VERSION = "dynup/0.1.0";
+    static final String DEFAULT_CONFIG = "default.conf";
 
     private Main() {
     }
@@ -59,39 +58,61 @@ public final class Main {
                     return 1;
             }
         }
+        String name = conf != null ? conf.toString() : "(embedded default)";
         try {
+            Config config = load(conf);
             if (test) {
-                Path file = conf != null ? conf : Path.of("conf/nginx.conf").toAbsolutePath();
-                load(file);
-                err.println("dynup: the configuration file " + file + " syntax is ok");
-                err.println("dynup: configuration file " + file + " test is successful");
+                DynupServer.check(config);
+                err.println("dynup: the configuration file " + name + " syntax is ok");
+                err.println("dynup: configuration file " + name + " test is successful");
                 return 0;
             }
-            return Demo.run(conf, out);
+            return serve(config, err);
         } catch (ConfigException e) {
             err.println("dynup: [emerg] " + e.getMessage());
             if (test) {
-                err.println("dynup: configuration file " + (conf != null ? conf : "conf/nginx.conf")
-                            + " test failed");
+                err.println("dynup: configuration file " + name + " test failed");
             }
             return 1;
         }
     }
 
-    /** Parses and binds a configuration file; every problem is a {@link ConfigException}. */
-    static List<UpstreamSpec> load(Path file) {
-        Config config = ConfigParser.parse(file, directives());
-        return UpstreamConfig.bind(config, HostResolver.system());
+    /** Parses {@code file}, or the embedded default when null. */
+    static Config load(@Nullable Path file) {
+        if (file != null) {
+            return ConfigParser.parse(file, DynupServer.directives());
+        }
+        return ConfigParser.parseString(Resources.text(DEFAULT_CONFIG), Path.of("/embedded/" + DEFAULT_CONFIG),
+                                        DynupServer.directives());
     }
 
-    static List<UpstreamSpec> loadString(String text, Path pretendFile) {
-        Config config = ConfigParser.parseString(text, pretendFile, directives());
-        return UpstreamConfig.bind(config, HostResolver.system());
-    }
-
-    /** The directives this build understands; later layers (proxy, Lua, admin) add theirs here. */
-    static DirectiveTable directives() {
-        return DirectiveTable.builder().addAll(CoreDirectives.ALL).build();
+    private static int serve(Config config, PrintStream err) {
+        DynupServer server;
+        try {
+            server = DynupServer.start(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            if (e instanceof ConfigException) {
+                throw (ConfigException) e;
+            }
+            // nginx: bind() to 127.0.0.1:8080 failed (98: Address already in use)
+            err.println("dynup: [emerg] " + (e instanceof BindException || e.getCause() instanceof BindException
+                    ? "bind() failed (98: Address already in use): " + e.getMessage() : e.toString()));
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "dynup-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     private static String usage() {
@@ -100,7 +121,6 @@ public final class Main {
                + "  -?,-h         : this help\n"
                + "  -v, -V        : show version and exit\n"
                + "  -t            : test configuration and exit\n"
-               + "  -c filename   : set configuration file (default: conf/nginx.conf)\n"
-               + "  (no options)  : run the demo on the embedded default configuration";
+               + "  -c filename   : set configuration file (default: the embedded Synopsis demo)";
     }
 }

@@ -1,0 +1,103 @@
+package io.dynup.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.dynup.config.ConfigException;
+import io.dynup.config.Directive;
+
+/**
+ * A configuration string with variables ({@code "$scheme://$host$request_uri"}, {@code ${arg_a}x}), compiled
+ * once at load time into literal and variable parts and evaluated per request.
+ */
+public final class ComplexValue {
+
+    private final String text;
+    private final List<String> parts = new ArrayList<>();
+    /** Parallel to {@code parts}: true where the part is a variable name. */
+    private final List<Boolean> variable = new ArrayList<>();
+
+    private ComplexValue(String text) {
+        this.text = text;
+    }
+
+    /** Compiles {@code text}; an unknown variable is nginx's {@code unknown "name" variable} at {@code where}. */
+    public static ComplexValue compile(String text, Directive where) {
+        return compile(text, where, false);
+    }
+
+    /**
+     * @param namedCaptures accept other names too: named captures of a regex location or server name, which
+     *                      nginx defines as variables
+     */
+    public static ComplexValue compile(String text, Directive where, boolean namedCaptures) {
+        ComplexValue v = new ComplexValue(text);
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '$' || i + 1 == text.length()) {
+                literal.append(c);
+                i++;
+                continue;
+            }
+            int start = i + 1;
+            int end;
+            String name;
+            if (text.charAt(start) == '{') {
+                end = text.indexOf('}', start);
+                if (end < 0) {
+                    throw ConfigException.at(where.pos(), "the closing bracket in \"%s\" variable is missing",
+                                             text.substring(start + 1));
+                }
+                name = text.substring(start + 1, end);
+                end++;
+            } else {
+                end = start;
+                while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+                    end++;
+                }
+                name = text.substring(start, end);
+            }
+            if (name.isEmpty()) {
+                throw ConfigException.at(where.pos(), "invalid variable name in \"%s\"", text);
+            }
+            if (!Variables.known(name) && !namedCaptures) {
+                throw ConfigException.at(where.pos(), "unknown \"%s\" variable", name);
+            }
+            if (literal.length() > 0) {
+                v.parts.add(literal.toString());
+                v.variable.add(false);
+                literal.setLength(0);
+            }
+            v.parts.add(name);
+            v.variable.add(true);
+            i = end;
+        }
+        if (literal.length() > 0 || v.parts.isEmpty()) {
+            v.parts.add(literal.toString());
+            v.variable.add(false);
+        }
+        return v;
+    }
+
+    public boolean isConstant() {
+        return parts.size() == 1 && !variable.get(0);
+    }
+
+    public String evaluate(HttpExchange ex) {
+        if (isConstant()) {
+            return parts.get(0);
+        }
+        StringBuilder sb = new StringBuilder(text.length() + 32);
+        for (int i = 0; i < parts.size(); i++) {
+            sb.append(variable.get(i) ? Variables.get(ex, parts.get(i)) : parts.get(i));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,235 @@
+package io.dynup.http;
+
+import java.net.InetSocketAddress;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.http.route.Captures;
+import io.dynup.http.route.LocationMatch;
+import io.dynup.http.route.ServerMatch;
+import io.dynup.http.wire.Method;
+import io.dynup.http.wire.RequestHead;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.AsciiString;
+
+/**
+ * One request on a client connection and its response, as the content handler sees it. Confined to the
+ * connection's event loop: its fields are plain.
+ *
+ * <p>A handler answers either at once ({@link #respond}) or as a stream ({@link #sendHead}, {@link #sendBody},
+ * {@link #finish}), and may take the request body ({@link #readBody}). Until the exchange is finished the
+ * connection reads no further request (pipelined requests wait their turn).
+ */
+public final class HttpExchange {
+
+    private static final AsciiString SERVER = AsciiString.cached("Server");
+    private static final AsciiString DATE = AsciiString.cached("Date");
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+    private static final AsciiString CONNECTION = AsciiString.cached("Connection");
+    private static final AsciiString LOCATION = AsciiString.cached("Location");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
+    private static final AsciiString DYNUP = AsciiString.cached("dynup");
+
+    private final HttpConnection connection;
+    private final RequestHead request;
+    private final ServerMatch server;
+    private final LocationMatch location;
+    private @Nullable BodySink bodySink;
+    private @Nullable Runnable onAbort;
+    private boolean headSent;
+    private boolean finished;
+    private boolean closeAfter;
+    private int status;
+
+    HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location) {
+        this.connection = connection;
+        this.request = request;
+        this.server = server;
+        this.location = location;
+    }
+
+    /** The request head; valid until the exchange finishes. */
+    public RequestHead request() {
+        return request;
+    }
+
+    public ServerMatch server() {
+        return server;
+    }
+
+    public LocationMatch location() {
+        return location;
+    }
+
+    /** Server-name captures, then location captures, as nginx combines them for {@code $1..$9}. */
+    public Captures captures() {
+        return server.captures().then(location.captures());
+    }
+
+    public Channel channel() {
+        return connection.channel();
+    }
+
+    public EventLoop eventLoop() {
+        return connection.channel().eventLoop();
+    }
+
+    public ByteBufAllocator alloc() {
+        return connection.channel().alloc();
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) connection.channel().remoteAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) connection.channel().localAddress();
+    }
+
+    /** Whether the client connection stays open after this response (the request allows it and so do limits). */
+    public boolean clientKeepAlive() {
+        return !closeAfter && connection.keepAliveAllowed(request);
+    }
+
+    /** The response status, once a head was sent (0 before). */
+    public int status() {
+        return status;
+    }
+
+    public boolean headSent() {
+        return headSent;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** A complete response with dynup's own head; {@code body} is released (and not sent for HEAD). */
+    public void respond(int status, @Nullable CharSequence contentType, ByteBuf body) {
+        respond(status, contentType, null, body);
+    }
+
+    /** A redirect or other response with a {@code Location} header. */
+    public void respond(int status, @Nullable CharSequence contentType, @Nullable CharSequence location,
+                        ByteBuf body) {
+        if (headSent || finished) {
+            body.release();
+            throw new IllegalStateException("response already started: " + this.status);
+        }
+        boolean keepAlive = clientKeepAlive();
+        ByteBuf head = alloc().buffer(256);
+        StatusLines.writeStatusLine(head, status);
+        StatusLines.writeHeader(head, SERVER, DYNUP);
+        StatusLines.writeHeader(head, DATE, HttpDate.now());
+        if (contentType != null) {
+            StatusLines.writeHeader(head, CONTENT_TYPE, contentType);
+        }
+        StatusLines.writeHeader(head, CONTENT_LENGTH, Integer.toString(body.readableBytes()));
+        if (location != null) {
+            StatusLines.writeHeader(head, LOCATION, location);
+        }
+        StatusLines.writeHeader(head, CONNECTION, keepAlive ? KEEP_ALIVE : CLOSE);
+        head.writeByte('\r').writeByte('\n');
+        sendHead(head, !keepAlive, status);
+        if (request.method() == Method.HEAD) {
+            body.release();
+        } else {
+            sendBody(body);
+        }
+        finish();
+    }
+
+    /** nginx's page for an error status (400, 404, 413, 500, 502, 504, ...). */
+    public void respondError(int status) {
+        respond(status, "text/html", StatusLines.errorPage(alloc(), status));
+    }
+
+    /**
+     * Writes a response head built by the handler (the proxy forwards the upstream's, rewritten).
+     *
+     * @param closeAfter the connection must close after this response (its body ends with the connection, or
+     *                   the handler decided so)
+     */
+    public void sendHead(ByteBuf head, boolean closeAfter, int status) {
+        if (headSent) {
+            head.release();
+            throw new IllegalStateException("head already sent");
+        }
+        headSent = true;
+        this.status = status;
+        this.closeAfter |= closeAfter;
+        connection.channel().write(head, connection.channel().voidPromise());
+    }
+
+    /** Writes and flushes body bytes; the future completes when the client's socket took them. */
+    public ChannelFuture sendBody(ByteBuf bytes) {
+        return connection.channel().writeAndFlush(bytes);
+    }
+
+    /** The response is complete; the connection goes on to the next request or closes. */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        connection.channel().flush();
+        connection.exchangeFinished(this, closeAfter);
+    }
+
+    /** Ends the exchange by closing the client connection (nothing more can be sent). */
+    public void abort() {
+        if (!finished) {
+            finished = true;
+            closeAfter = true;
+            connection.exchangeFinished(this, true);
+        }
+    }
+
+    /** Takes the request body: it arrives in {@code sink} as the handler asks for it with {@link #demandBody}. */
+    public void readBody(BodySink sink) {
+        this.bodySink = sink;
+        connection.bodySinkSet();
+    }
+
+    /** Asks for more request body bytes (after the previous ones were passed on). */
+    public void demandBody() {
+        connection.demandBody();
+    }
+
+    /** Whether the request has a body still to come. */
+    public boolean bodyPending() {
+        return connection.bodyPending();
+    }
+
+    /** {@code task} runs if the client goes away before the exchange finished. */
+    public void onAbort(Runnable task) {
+        this.onAbort = task;
+    }
+
+    @Nullable BodySink bodySink() {
+        return bodySink;
+    }
+
+    void detachBodySink() {
+        bodySink = null;
+    }
+
+    void clientClosed() {
+        Runnable r = onAbort;
+        onAbort = null;
+        if (r != null && !finished) {
+            r.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return request.methodName() + ' ' + request.uri() + " -> " + status;
+    }
+}

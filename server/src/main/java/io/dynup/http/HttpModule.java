@@ -1,0 +1,25 @@
+package io.dynup.http;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.config.DirectiveSpec;
+import io.dynup.http.route.Location;
+
+/**
+ * A layer of the HTTP server, as an nginx module: the directives it adds to the configuration and the content
+ * handlers it provides. Modules never see each other; the http core asks each in turn.
+ */
+public interface HttpModule {
+
+    /** Directives this module adds to the table, with their contexts and argument counts. */
+    List<DirectiveSpec> directives();
+
+    /**
+     * The handler of {@code location}'s content phase when this module's directive sits in it (e.g.
+     * {@code proxy_pass}, {@code return}), else null. Called once per location when the configuration is
+     * loaded; configuration errors are thrown as {@link io.dynup.config.ConfigException}.
+     */
+    @Nullable ContentHandler contentHandler(Location location, LocationConfig config);
+}

@@ -1,0 +1,168 @@
+package io.dynup.http;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.config.ConfigException;
+import io.dynup.config.ConfigValues;
+import io.dynup.config.Directive;
+import io.dynup.http.route.Listener;
+import io.dynup.http.route.Location;
+import io.dynup.http.route.Server;
+import io.dynup.http.route.ServerNames;
+import io.dynup.http.route.VirtualHosts;
+import io.dynup.http.wire.HeadLimits;
+import io.dynup.http.wire.RequestHead;
+
+/**
+ * One loaded {@code http {}} block, ready to serve: listeners, virtual hosts, and the content handler of every
+ * location, chosen once at load time by asking each {@link HttpModule}. Immutable; a reload builds a new one.
+ */
+public final class HttpRuntime {
+
+    /** nginx's 301 from {@code /dir} to {@code /dir/} for a location whose content is proxied. */
+    static final ContentHandler AUTO_REDIRECT = ex -> {
+        String target = ex.location().location().escapedName();
+        String query = ex.request().query();
+        ex.respond(301, "text/html", query == null ? target : target + '?' + query,
+                   StatusLines.errorPage(ex.alloc(), 301));
+    };
+
+    private static final ContentHandler NOT_FOUND = ex -> ex.respondError(404);
+
+    private final ServerNames names;
+    private final Map<Location, ContentHandler> handlers;
+    private final HeadLimits headLimits;
+    private final long keepaliveTimeoutMillis;
+    private final int keepaliveRequests;
+
+    private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers, long keepaliveTimeoutMillis,
+                        int keepaliveRequests) {
+        this.names = names;
+        this.handlers = handlers;
+        this.headLimits = HeadLimits.NGINX_REQUEST;
+        this.keepaliveTimeoutMillis = keepaliveTimeoutMillis;
+        this.keepaliveRequests = keepaliveRequests;
+    }
+
+    /** Binds an {@code http} block: every location gets the handler of the first module that claims it. */
+    public static HttpRuntime build(Directive http, List<HttpModule> modules, HttpServices services) {
+        ServerNames names = ServerNames.build(http.all("server"));
+        Map<Location, ContentHandler> handlers = new IdentityHashMap<>();
+        for (Server server : names.servers()) {
+            List<Location> all = new ArrayList<>(server.locations().locations());
+            all.add(server.locations().server());
+            for (Location location : all) {
+                LocationConfig config = new LocationConfig(location, http, services);
+                ContentHandler handler = null;
+                for (HttpModule m : modules) {
+                    handler = m.contentHandler(location, config);
+                    if (handler != null) {
+                        break;
+                    }
+                }
+                handlers.put(location, handler != null ? handler : NOT_FOUND);
+            }
+        }
+        long keepaliveTimeout = time(http, "keepalive_timeout", Duration.ofSeconds(75)).toMillis();
+        int keepaliveRequests = http.first("keepalive_requests").map(d -> ConfigValues.parseInt(d.arg(0))
+                .orElseThrow(() -> ConfigException.at(d.pos(), "\"keepalive_requests\" directive invalid number")))
+                .orElse(1000);
+        return new HttpRuntime(names, handlers, keepaliveTimeout, keepaliveRequests);
+    }
+
+    private static Duration time(Directive block, String name, Duration dflt) {
+        return block.first(name).map(d -> ConfigValues.parseTime(d.arg(0)).orElseThrow(
+                () -> ConfigException.at(d.pos(), "\"%s\" directive invalid value", name))).orElse(dflt);
+    }
+
+    /** The sockets to bind. */
+    public List<Listener> listeners() {
+        return names.listeners();
+    }
+
+    @Nullable VirtualHosts hostsFor(InetSocketAddress local) {
+        return names.hostsFor(local).orElse(null);
+    }
+
+    ContentHandler handler(Location location) {
+        ContentHandler h = handlers.get(location);
+        return h != null ? h : NOT_FOUND;
+    }
+
+    HeadLimits headLimits() {
+        return headLimits;
+    }
+
+    long keepaliveTimeoutMillis() {
+        return keepaliveTimeoutMillis;
+    }
+
+    int keepaliveRequests() {
+        return keepaliveRequests;
+    }
+
+    /**
+     * The path locations are matched against: percent-decoded, with {@code //} merged and {@code .}/{@code ..}
+     * resolved, as nginx's {@code ngx_http_parse_complex_uri} does (only when the parser saw a need).
+     */
+    byte[] normalizedPath(RequestHead head) {
+        String path = head.path();
+        byte[] raw = path.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!head.uriNeedsNormalization()) {
+            return raw;
+        }
+        ByteArrayOutputStream decoded = new ByteArrayOutputStream(raw.length);
+        for (int i = 0; i < raw.length; i++) {
+            byte b = raw[i];
+            if (b == '%' && i + 2 < raw.length && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
+                decoded.write(hex(raw[i + 1]) << 4 | hex(raw[i + 2]));
+                i += 2;
+            } else {
+                decoded.write(b);
+            }
+        }
+        List<byte[]> segments = new ArrayList<>();
+        byte[] d = decoded.toByteArray();
+        int start = 0;
+        for (int i = 0; i <= d.length; i++) {
+            if (i == d.length || d[i] == '/') {
+                int len = i - start;
+                if (len == 1 && d[start] == '.' || len == 0 && i != d.length) {
+                    // "." and empty segments (merged slashes) vanish
+                } else if (len == 2 && d[start] == '.' && d[start + 1] == '.') {
+                    if (!segments.isEmpty()) {
+                        segments.remove(segments.size() - 1);
+                    }
+                } else if (len > 0) {
+                    byte[] seg = new byte[len];
+                    System.arraycopy(d, start, seg, 0, len);
+                    segments.add(seg);
+                }
+                start = i + 1;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(d.length + 1);
+        for (byte[] seg : segments) {
+            out.write('/');
+            out.writeBytes(seg);
+        }
+        boolean trailingSlash = d.length > 0 && d[d.length - 1] == '/'
+                                || path.endsWith("/.") || path.endsWith("/..");
+        if (segments.isEmpty() || trailingSlash) {
+            out.write('/');
+        }
+        return out.toByteArray();
+    }
+
+    private static int hex(byte b) {
+        return Character.digit(b, 16);
+    }
+}

@@ -1,0 +1,56 @@
+package io.dynup.http;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.config.Directive;
+import io.dynup.http.route.Location;
+
+/**
+ * A location's view of the configuration with nginx's inheritance: a directive set in the location wins, else
+ * the enclosing locations', the server's, then the {@code http} block's. Lists ({@code proxy_set_header},
+ * {@code allow}/{@code deny}) come whole from the nearest level that has any, as nginx merges arrays.
+ */
+public final class LocationConfig {
+
+    private final Location location;
+    private final Directive http;
+    private final HttpServices services;
+
+    public LocationConfig(Location location, Directive http, HttpServices services) {
+        this.location = location;
+        this.http = http;
+        this.services = services;
+    }
+
+    public Location location() {
+        return location;
+    }
+
+    public HttpServices services() {
+        return services;
+    }
+
+    /** The nearest {@code name} directive, or null. */
+    public @Nullable Directive find(String name) {
+        List<Directive> all = findAll(name);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** Every {@code name} directive of the nearest level that has one, in order; empty if none. */
+    public List<Directive> findAll(String name) {
+        for (Location l = location; l != null; l = l.parent()) {
+            List<Directive> here = l.directive().all(name);
+            if (!here.isEmpty()) {
+                return here;
+            }
+        }
+        return http.all(name);
+    }
+
+    /** The directive in this location itself (not inherited), or null. */
+    public @Nullable Directive own(String name) {
+        return location.directive().first(name).orElse(null);
+    }
+}

@@ -1,0 +1,79 @@
+package io.dynup.http;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.AsciiString;
+
+/**
+ * Reason phrases and nginx-like small HTML bodies for the responses dynup makes itself (errors, {@code return}).
+ */
+public final class StatusLines {
+
+    private StatusLines() {
+    }
+
+    public static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 201: return "Created";
+            case 204: return "No Content";
+            case 206: return "Partial Content";
+            case 301: return "Moved Permanently";
+            case 302: return "Moved Temporarily";
+            case 303: return "See Other";
+            case 304: return "Not Modified";
+            case 307: return "Temporary Redirect";
+            case 308: return "Permanent Redirect";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Not Allowed";
+            case 408: return "Request Time-out";
+            case 409: return "Conflict";
+            case 411: return "Length Required";
+            case 412: return "Precondition Failed";
+            case 413: return "Request Entity Too Large";
+            case 414: return "Request-URI Too Large";
+            case 415: return "Unsupported Media Type";
+            case 429: return "Too Many Requests";
+            case 500: return "Internal Server Error";
+            case 501: return "Not Implemented";
+            case 502: return "Bad Gateway";
+            case 503: return "Service Temporarily Unavailable";
+            case 504: return "Gateway Time-out";
+            case 505: return "HTTP Version Not Supported";
+            default: return "";
+        }
+    }
+
+    /** nginx's error page: a small HTML body naming the status (and dynup instead of nginx at the bottom). */
+    public static ByteBuf errorPage(ByteBufAllocator alloc, int status) {
+        String title = status + " " + reason(status);
+        String html = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title
+                      + "</h1></center>\r\n<hr><center>dynup</center>\r\n</body>\r\n</html>\r\n";
+        ByteBuf b = alloc.buffer(html.length());
+        b.writeCharSequence(html, StandardCharsets.ISO_8859_1);
+        return b;
+    }
+
+    /** Writes {@code HTTP/1.1 200 OK\r\n} into {@code out}. */
+    static void writeStatusLine(ByteBuf out, int status) {
+        out.writeBytes(HTTP_11);
+        out.writeByte('0' + status / 100).writeByte('0' + status / 10 % 10).writeByte('0' + status % 10);
+        out.writeByte(' ');
+        out.writeCharSequence(reason(status), StandardCharsets.ISO_8859_1);
+        out.writeByte('\r').writeByte('\n');
+    }
+
+    static void writeHeader(ByteBuf out, AsciiString name, CharSequence value) {
+        out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
+        out.writeByte(':').writeByte(' ');
+        out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+        out.writeByte('\r').writeByte('\n');
+    }
+
+    private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
+}

@@ -1,0 +1,513 @@
+package io.dynup.proxy;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dynup.balancer.Attempt;
+import io.dynup.http.BodySink;
+import io.dynup.http.HttpDate;
+import io.dynup.http.HttpExchange;
+import io.dynup.http.wire.BodyFramer;
+import io.dynup.http.wire.HeadLimits;
+import io.dynup.http.wire.HeadWriter;
+import io.dynup.http.wire.HeaderValue;
+import io.dynup.http.wire.Method;
+import io.dynup.http.wire.RequestHead;
+import io.dynup.http.wire.ResponseHead;
+import io.dynup.http.wire.ResponseHeadParser;
+import io.dynup.http.wire.WireException;
+import io.dynup.upstream.Peer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One proxied request: picks a peer, connects (or reuses an idle connection), forwards the rewritten request
+ * head and the body as received, then the response head rewritten in place and the body as received slices.
+ * Retries on the next peer follow nginx: on the cases of {@code proxy_next_upstream}, while tries remain, and
+ * never once response bytes went to the client. Failures count toward {@code max_fails} as nginx counts them.
+ *
+ * <p>Runs entirely on the client connection's event loop (the upstream connection is created on it), so its
+ * fields are plain.
+ */
+final class ProxyRequest implements BodySink {
+
+    private static final Logger logger = LoggerFactory.getLogger(ProxyRequest.class);
+
+    private static final String HANDLER = "proxy";
+
+    private static final HeadWriter RESPONSE_KEEP_ALIVE = responseWriter("keep-alive", false);
+    private static final HeadWriter RESPONSE_CLOSE = responseWriter("close", false);
+    private static final HeadWriter RESPONSE_CLOSE_DECHUNKED = responseWriter("close", true);
+
+    private static HeadWriter responseWriter(String connection, boolean dechunk) {
+        HeadWriter.Builder b = HeadWriter.nginxResponseDefaults()
+                .set("Server", "dynup")
+                .set("Date", HeaderValue.supplied(HttpDate::now))
+                .set("Connection", connection);
+        if (dechunk) {
+            b.remove("Transfer-Encoding");
+        }
+        return b.build();
+    }
+
+    private final HttpExchange ex;
+    private final ProxyConfig cfg;
+    private final long startMillis = System.currentTimeMillis();
+    private final ResponseHeadParser parser = new ResponseHeadParser(HeadLimits.NGINX_RESPONSE);
+    private final BodyFramer framer = BodyFramer.forResponses();
+    private final UpstreamHandler handler = new UpstreamHandler();
+    private @Nullable Attempt attempt;
+    private @Nullable Peer peer;
+    private @Nullable Channel upstream;
+    private boolean pooled;
+    private @Nullable ByteBuf cumulation;
+    private @Nullable ResponseHead response;
+    private boolean headForwarded;
+    private boolean dechunk;
+    private boolean requestBodyStarted;
+    private boolean requestBodyDone;
+    private boolean done;
+    private @Nullable ScheduledFuture<?> readTimer;
+
+    ProxyRequest(HttpExchange ex, ProxyConfig cfg) {
+        this.ex = ex;
+        this.cfg = cfg;
+        this.requestBodyDone = !ex.bodyPending();
+    }
+
+    void start() {
+        Attempt a = cfg.balancer().newAttempt();
+        a.limitTries(cfg.tries());
+        attempt = a;
+        ex.onAbort(this::clientAborted);
+        connectNext();
+    }
+
+    private void connectNext() {
+        Peer p = cfg.balancer().pick(attempt);
+        peer = p;
+        if (p == null) {
+            logger.error("no live upstreams while connecting to upstream, {}", context());
+            respond(502);
+            return;
+        }
+        Channel idle = cfg.keepalive() ? UpstreamPool.acquire(cfg.upstream(), p.state()) : null;
+        if (idle != null) {
+            pooled = true;
+            attach(idle);
+            return;
+        }
+        pooled = false;
+        Bootstrap b = new Bootstrap()
+                .group(ex.eventLoop())
+                .channel(ex.channel() instanceof EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeoutMs()))
+                .handler(NoopHandler.INSTANCE);
+        b.connect(p.spec().address()).addListener((ChannelFuture f) -> {
+            if (done) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+                return;
+            }
+            if (f.isSuccess()) {
+                attach(f.channel());
+            } else if (f.cause() instanceof ConnectTimeoutException) {
+                failed(NextUpstream.TIMEOUT, "upstream timed out (110: Connection timed out) while connecting to upstream");
+            } else {
+                failed(NextUpstream.ERROR, "connect() failed (" + describe(f.cause()) + ") while connecting to upstream");
+            }
+        });
+    }
+
+    private void attach(Channel ch) {
+        upstream = ch;
+        ch.pipeline().addLast(HANDLER, handler);
+        RequestHead req = ex.request();
+        ByteBuf head = ch.alloc().buffer(req.length() + 256);
+        HeadWriter writer = req.chunked() ? cfg.chunkedRequestHead() : cfg.requestHead();
+        writer.writeRequest(head, req, uri(req), new AsciiString(ex.remoteAddress().getAddress().getHostAddress()));
+        if (!requestBodyDone && !requestBodyStarted) {
+            requestBodyStarted = true;
+            ch.write(head, ch.voidPromise());
+            ex.readBody(this);
+        } else {
+            ch.writeAndFlush(head, ch.voidPromise());
+        }
+        armReadTimer();
+        ch.read();
+    }
+
+    /** nginx's URI rule: the proxy_pass URI replaces the matched location prefix; no URI sends the client's. */
+    private @Nullable CharSequence uri(RequestHead req) {
+        String base = cfg.uri();
+        if (base == null) {
+            return null;
+        }
+        String path = req.path();
+        String prefix = cfg.prefix();
+        String tail = prefix != null && path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+        String query = req.query();
+        return query == null ? base + tail : base + tail + '?' + query;
+    }
+
+    // ---- request body, client -> upstream
+
+    @Override
+    public void onBody(ByteBuf bytes) {
+        Channel ch = upstream;
+        if (done || ch == null) {
+            bytes.release();
+            return;
+        }
+        ch.writeAndFlush(bytes).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                if (!done) {
+                    ex.demandBody();
+                }
+            } else if (!done && f.channel() == upstream) {
+                failed(NextUpstream.ERROR, "writev() failed (" + describe(f.cause()) + ") while sending request to upstream");
+            }
+        });
+    }
+
+    @Override
+    public void onBodyEnd() {
+        requestBodyDone = true;
+    }
+
+    // ---- response, upstream -> client
+
+    private void onUpstreamData(ByteBuf in) {
+        if (done) {
+            in.release();
+            return;
+        }
+        cancelReadTimer();
+        cumulation = cumulation == null ? in
+                : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(upstream.alloc(), cumulation, in);
+        if (!headForwarded && !readHead()) {
+            return;
+        }
+        forwardBody();
+    }
+
+    /** True once the head went to the client; false when more bytes are needed or the request moved on. */
+    private boolean readHead() {
+        while (true) {
+            ResponseHead h;
+            try {
+                h = parser.parse(cumulation);
+            } catch (WireException e) {
+                failed(NextUpstream.INVALID_HEADER, "upstream sent invalid header while reading response header from upstream");
+                return false;
+            }
+            if (h == null) {
+                armReadTimer();
+                upstream.read();
+                return false;
+            }
+            if (h.isInformational() && !h.isSwitchingProtocols()) {
+                // 100 Continue and friends: the client gets the final response only
+                h.release();
+                continue;
+            }
+            NextUpstream nu = NextUpstream.forStatus(h.status());
+            if (nu != null && cfg.next().contains(nu) && mayRetry()) {
+                h.release();
+                retryAfter(nu, nu.countsAsFailure());
+                return false;
+            }
+            response = h;
+            boolean headRequest = ex.request().method() == Method.HEAD;
+            framer.start(h, headRequest);
+            boolean untilClose = !framer.isComplete() && h.contentLength() < 0 && !h.chunked();
+            dechunk = h.chunked() && !ex.request().isHttp11();
+            boolean closeClient = untilClose || dechunk || !ex.clientKeepAlive();
+            HeadWriter w = dechunk ? RESPONSE_CLOSE_DECHUNKED : closeClient ? RESPONSE_CLOSE : RESPONSE_KEEP_ALIVE;
+            ByteBuf out = ex.alloc().buffer(h.length() + 128);
+            w.writeResponse(out, h);
+            headForwarded = true;
+            ex.sendHead(out, closeClient, h.status());
+            return true;
+        }
+    }
+
+    private void forwardBody() {
+        ByteBuf buf = cumulation;
+        ChannelFuture last = null;
+        try {
+            while (buf.isReadable() && !framer.isComplete()) {
+                if (dechunk) {
+                    int n = framer.nextSegment(buf);
+                    if (n == 0) {
+                        break;
+                    }
+                    if (framer.segmentIsData()) {
+                        last = ex.sendBody(buf.readRetainedSlice(n));
+                    } else {
+                        buf.skipBytes(n);
+                    }
+                } else {
+                    int n = framer.frame(buf);
+                    if (n == 0) {
+                        break;
+                    }
+                    last = ex.sendBody(buf.readRetainedSlice(n));
+                }
+            }
+        } catch (WireException e) {
+            logger.error("upstream sent invalid chunked response while reading upstream, {}", context());
+            abortBoth(true);
+            return;
+        }
+        if (framer.isComplete()) {
+            complete();
+            return;
+        }
+        Channel ch = upstream;
+        if (last == null || ex.channel().isWritable()) {
+            armReadTimer();
+            ch.read();
+        } else {
+            // the client is slower than the upstream: read on once its socket took what we sent
+            last.addListener(f -> {
+                if (f.isSuccess() && !done) {
+                    armReadTimer();
+                    ch.read();
+                }
+            });
+        }
+    }
+
+    private void complete() {
+        done = true;
+        cancelReadTimer();
+        Channel ch = upstream;
+        cfg.balancer().release(attempt, false);
+        boolean reusable = cfg.keepalive() && response.keepAlive() && requestBodyDone
+                           && !cumulation.isReadable() && ch.isActive();
+        releaseBuffers();
+        ch.pipeline().remove(HANDLER);
+        if (reusable) {
+            UpstreamPool.release(cfg.upstream(), peer.state(), ch, cfg.upstream().config().keepalive(),
+                                 cfg.upstream().config().keepaliveTimeout().toMillis());
+        } else {
+            ch.close();
+        }
+        ex.finish();
+    }
+
+    private void onUpstreamClosed() {
+        if (done) {
+            return;
+        }
+        if (headForwarded && framer.endOfInput()) {
+            // a body delimited by the connection's end
+            forwardRemaining();
+            done = true;
+            cancelReadTimer();
+            cfg.balancer().release(attempt, false);
+            releaseBuffers();
+            ex.finish();
+            return;
+        }
+        if (headForwarded) {
+            logger.error("upstream prematurely closed connection while reading upstream, {}", context());
+            abortBoth(false);
+            return;
+        }
+        failed(NextUpstream.ERROR, "upstream prematurely closed connection while reading response header from upstream");
+    }
+
+    private void forwardRemaining() {
+        ByteBuf buf = cumulation;
+        if (buf != null && buf.isReadable()) {
+            ex.sendBody(buf.readRetainedSlice(buf.readableBytes()));
+        }
+    }
+
+    // ---- failures and retries
+
+    private boolean mayRetry() {
+        // the body already went to the failed peer and was not kept: it cannot be sent again
+        if (requestBodyStarted) {
+            return false;
+        }
+        return cfg.triesTimeoutMs() == 0 || System.currentTimeMillis() - startMillis < cfg.triesTimeoutMs();
+    }
+
+    /** An error, timeout or invalid header from the current peer. */
+    private void failed(NextUpstream kind, String message) {
+        if (done) {
+            return;
+        }
+        logger.error("{}, {}", message, context());
+        if (headForwarded) {
+            abortBoth(true);
+            return;
+        }
+        if (pooled && kind == NextUpstream.ERROR) {
+            // a cached connection the peer had closed says nothing about the peer (nginx adds a try)
+            attempt.addTry();
+        }
+        retryAfter(kind, true);
+    }
+
+    private void retryAfter(NextUpstream kind, boolean countsAsFailure) {
+        cancelReadTimer();
+        closeUpstream();
+        cfg.balancer().release(attempt, countsAsFailure);
+        releaseBuffers();
+        parser.reset();
+        if (cfg.next().contains(kind) && attempt.tries() > 0 && mayRetry()) {
+            connectNext();
+            return;
+        }
+        respond(kind == NextUpstream.TIMEOUT ? 504 : 502);
+    }
+
+    private void respond(int status) {
+        done = true;
+        cancelReadTimer();
+        releaseBuffers();
+        if (!ex.headSent()) {
+            ex.respondError(status);
+        } else {
+            ex.abort();
+        }
+    }
+
+    /** The response cannot be completed: close both sides (the client sees a truncated response). */
+    private void abortBoth(boolean countsAsFailure) {
+        done = true;
+        cancelReadTimer();
+        closeUpstream();
+        cfg.balancer().release(attempt, countsAsFailure);
+        releaseBuffers();
+        ex.abort();
+    }
+
+    private void clientAborted() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelReadTimer();
+        closeUpstream();
+        if (peer != null) {
+            cfg.balancer().release(attempt, false);
+        }
+        releaseBuffers();
+    }
+
+    private void closeUpstream() {
+        Channel ch = upstream;
+        upstream = null;
+        if (ch != null) {
+            if (ch.pipeline().get(HANDLER) != null) {
+                ch.pipeline().remove(HANDLER);
+            }
+            ch.close();
+        }
+    }
+
+    private void releaseBuffers() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        if (response != null) {
+            response.release();
+            response = null;
+        }
+    }
+
+    private void armReadTimer() {
+        cancelReadTimer();
+        if (cfg.readTimeoutMs() > 0) {
+            readTimer = ex.eventLoop().schedule(() -> failed(NextUpstream.TIMEOUT,
+                    "upstream timed out (110: Connection timed out) while reading "
+                    + (headForwarded ? "upstream" : "response header from upstream")),
+                    cfg.readTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelReadTimer() {
+        if (readTimer != null) {
+            readTimer.cancel(false);
+            readTimer = null;
+        }
+    }
+
+    /** nginx's error_log context: client, request, upstream, host. */
+    private String context() {
+        RequestHead req = ex.request();
+        String host = req.refCnt() > 0 ? req.host() : null;
+        return "client: " + ex.remoteAddress().getAddress().getHostAddress()
+               + ", server: " + ex.server().server().primaryName()
+               + ", request: \"" + (req.refCnt() > 0 ? req.startLine() : "") + "\""
+               + ", upstream: \"http://" + (peer != null ? peer.name() : cfg.upstream().name())
+               + (req.refCnt() > 0 ? req.uri() : "") + "\""
+               + (host != null ? ", host: \"" + host + "\"" : "");
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof ConnectException) {
+            return "111: Connection refused";
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Receives the upstream connection's events while this request owns it. */
+    private final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            onUpstreamData((ByteBuf) msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == upstream) {
+                onUpstreamClosed();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() == upstream) {
+                if (headForwarded) {
+                    logger.error("recv() failed ({}) while reading upstream, {}", describe(cause), context());
+                    abortBoth(true);
+                } else {
+                    failed(NextUpstream.ERROR, "recv() failed (" + describe(cause) + ") while reading response header from upstream");
+                }
+            }
+        }
+    }
+
+    /** The handler a new upstream connection starts with; the request's handler is added on attach. */
+    @ChannelHandler.Sharable
+    static final class NoopHandler extends ChannelInboundHandlerAdapter {
+        static final NoopHandler INSTANCE = new NoopHandler();
+    }
+}

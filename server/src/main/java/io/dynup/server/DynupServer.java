@@ -1,0 +1,150 @@
+package io.dynup.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dynup.balancer.Balancers;
+import io.dynup.config.Config;
+import io.dynup.config.ConfigException;
+import io.dynup.config.CoreDirectives;
+import io.dynup.config.Directive;
+import io.dynup.config.DirectiveTable;
+import io.dynup.http.CoreHttpModule;
+import io.dynup.http.HttpModule;
+import io.dynup.http.HttpRuntime;
+import io.dynup.http.HttpServer;
+import io.dynup.http.HttpServices;
+import io.dynup.http.Transport;
+import io.dynup.internal.Ticker;
+import io.dynup.model.HostResolver;
+import io.dynup.model.UpstreamConfig;
+import io.dynup.proxy.ProxyModule;
+import io.dynup.upstream.DnsUpdater;
+import io.dynup.upstream.UpstreamRegistry;
+import io.dynup.upstream.UpstreamService;
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * A running dynup: the composition root that turns a parsed configuration into upstreams, the mutation
+ * service, balancers and listening HTTP servers, and the only place that constructs them.
+ */
+public final class DynupServer implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(DynupServer.class);
+
+    /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
+    static List<HttpModule> modules() {
+        return List.of(new CoreHttpModule(), new ProxyModule());
+    }
+
+    /** Every directive this build understands. */
+    static DirectiveTable directives() {
+        DirectiveTable.Builder b = DirectiveTable.builder().addAll(CoreDirectives.ALL);
+        for (HttpModule m : modules()) {
+            b.addAll(m.directives());
+        }
+        return b.build();
+    }
+
+    private final UpstreamService upstreams;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final ScheduledExecutorService background;
+    private final DnsUpdater dns;
+    private final List<HttpServer> servers = new ArrayList<>();
+
+    private DynupServer(Config config) throws InterruptedException {
+        HostResolver resolver = HostResolver.system();
+        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver));
+        // host names added at run time are resolved here, never on an event loop
+        background = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "dynup-background");
+            t.setDaemon(true);
+            return t;
+        });
+        upstreams = new UpstreamService(registry, resolver, background);
+        dns = DnsUpdater.start(upstreams, background);
+        Balancers balancers = new Balancers(Ticker.system());
+        HttpServices services = new HttpServices(registry, upstreams, balancers);
+        List<HttpRuntime> runtimes = new ArrayList<>();
+        for (Directive http : config.all("http")) {
+            runtimes.add(HttpRuntime.build(http, modules(), services));
+        }
+        Transport transport = Transport.best();
+        int n = workerProcesses(config);
+        acceptors = transport.newGroup(1, "dynup-accept");
+        workers = transport.newGroup(n, "dynup-worker");
+        try {
+            for (HttpRuntime rt : runtimes) {
+                servers.add(HttpServer.start(rt, transport, acceptors, workers));
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        logger.info("dynup started: {} worker(s), {} transport", n, transport);
+    }
+
+    /** Binds everything {@code config} declares without opening sockets: what {@code -t} checks. */
+    public static void check(Config config) {
+        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, HostResolver.system()));
+        UpstreamService service = new UpstreamService(registry, HostResolver.system(), Runnable::run);
+        HttpServices services = new HttpServices(registry, service, new Balancers(Ticker.system()));
+        workerProcesses(config);
+        for (Directive http : config.all("http")) {
+            HttpRuntime.build(http, modules(), services);
+        }
+    }
+
+    /** Starts serving {@code config}; bind failures and config errors are thrown, nothing is left running. */
+    public static DynupServer start(Config config) throws InterruptedException {
+        return new DynupServer(config);
+    }
+
+    public UpstreamService upstreams() {
+        return upstreams;
+    }
+
+    public List<HttpServer> httpServers() {
+        return servers;
+    }
+
+    /** nginx's {@code worker_processes N|auto}: event-loop threads. */
+    static int workerProcesses(Config config) {
+        @Nullable Directive d = config.first("worker_processes").orElse(null);
+        if (d == null) {
+            return 1;
+        }
+        if (d.arg(0).equals("auto")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(d.arg(0));
+            if (n > 0 && n <= 1024) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to nginx's message
+        }
+        throw ConfigException.at(d.pos(), "invalid value \"%s\" in \"worker_processes\" directive", d.arg(0));
+    }
+
+    @Override
+    public void close() {
+        for (HttpServer s : servers) {
+            s.close();
+        }
+        servers.clear();
+        dns.close();
+        background.shutdownNow();
+        acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    }
+}
