@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dynup.admin.DynamicUpstreamModule;
 import io.dynup.balancer.Balancers;
 import io.dynup.config.Config;
 import io.dynup.config.ConfigException;
@@ -41,7 +42,7 @@ public final class DynupServer implements AutoCloseable {
 
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
-        return List.of(new CoreHttpModule(), new ProxyModule());
+        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule());
     }
 
     /** Every directive this build understands. */

@@ -1,0 +1,68 @@
+package io.dynup.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded default (what {@code bin/dynup} serves) on its real ports: the Synopsis' backends, traffic on
+ * 8080 following changes made through the management API on 8888.
+ */
+class EmbeddedDefaultTest {
+
+    private static DynupServer server;
+    private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        server = DynupServer.start(Main.load(null));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                           HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void trafficFollowsChangesMadeThroughTheManagementApi() throws Exception {
+        assertThat(get("http://127.0.0.1:8080/").body()).isEqualTo("Hello world!");
+        assertThat(get("http://127.0.0.1:8888/dynamic?upstream=backend").body())
+                .isEqualTo("server 127.0.0.1:9090 addr=127.0.0.1:9090;\n");
+
+        HttpResponse<String> added = get("http://127.0.0.1:8888/dynamic?upstream=backend&add=&server=127.0.0.1:9091");
+        assertThat(added.statusCode()).isEqualTo(200);
+        assertThat(added.body()).startsWith("server 127.0.0.1:9091 addr=127.0.0.1:9091 weight=1");
+
+        // both backends answer "Hello world!", so count where requests went through the peers' counters:
+        // every request succeeds while the upstream changes under it
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("http://127.0.0.1:8080/").statusCode()).isEqualTo(200);
+        }
+        assertThat(get("http://127.0.0.1:8888/dynamic?upstream=backend&server=127.0.0.1:9090&down=").body())
+                .contains("addr=127.0.0.1:9090 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0 down;");
+        assertThat(get("http://127.0.0.1:8080/").body()).isEqualTo("Hello world!");
+        assertThat(get("http://127.0.0.1:8888/dynamic?upstream=backend&server=127.0.0.1:9091&down=").statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> none = get("http://127.0.0.1:8080/");
+        assertThat(none.statusCode()).isEqualTo(502);
+        assertThat(none.body()).contains("<title>502 Bad Gateway</title>");
+        assertThat(get("http://127.0.0.1:8888/dynamic?upstream=backend&remove=&server=127.0.0.1:9091").statusCode())
+                .isEqualTo(200);
+        get("http://127.0.0.1:8888/dynamic?upstream=backend&server=127.0.0.1:9090&up=");
+        assertThat(get("http://127.0.0.1:8080/").body()).isEqualTo("Hello world!");
+    }
+}
