@@ -110,6 +110,10 @@ class RequestHeadParserTest extends WireTestSupport {
         try {
             assertThat(noPath.uri()).isEqualTo("/");
             assertThat(noPath.path()).isEqualTo("/");
+            assertThat(noPath.content().toString(noPath.targetOffset(), noPath.targetLength(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("http://h");
+            assertThat(query.content().toString(query.targetOffset(), query.targetLength(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("http://h:8080?x=1");
             assertThat(query.uri()).isEqualTo("/?x=1");
             assertThat(query.path()).isEqualTo("/");
             assertThat(query.query()).isEqualTo("x=1");
