@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Ownership.</b> A head holds a retained slice of the buffer it was parsed from; the receiver of a head owns
  * one reference and must {@link #release()} it once the head has been forwarded (or passed on through a Netty
  * pipeline, which releases unhandled {@link io.netty.util.ReferenceCounted} messages). Heads are recycled: after the
- * last release the object is reused for a later message, so no reference to it may be kept.
+ * last release the object is reused for a later message, so no reference to it may be kept. (Netty 4.2's Recycler
+ * pools only on {@code FastThreadLocalThread}s, i.e. event loops; elsewhere each head is a new object.)
  *
  * <p><b>Offsets.</b> Offsets are indexes into {@link #content()}, which starts with the start line and ends with
  * the empty line that closes the head. Header values exclude the spaces nginx trims around them. Header lines nginx

@@ -34,6 +34,7 @@ public final class RequestHead extends MessageHead {
     Method method = Method.OTHER;
     int methodEnd;
     int targetStart;
+    int targetEnd;
     int schemaEnd;
     int uriStart;
     int uriEnd;
@@ -65,6 +66,7 @@ public final class RequestHead extends MessageHead {
         method = Method.OTHER;
         methodEnd = 0;
         targetStart = -1;
+        targetEnd = -1;
         schemaEnd = -1;
         uriStart = -1;
         uriEnd = -1;
@@ -120,7 +122,7 @@ public final class RequestHead extends MessageHead {
 
     /** Length of the request target as sent. */
     public int targetLength() {
-        return uriEnd - targetStart;
+        return targetEnd - targetStart;
     }
 
     /** Whether the target was absolute-form ({@code http://host/...}); the host then came from it. */
@@ -197,7 +199,8 @@ public final class RequestHead extends MessageHead {
 
     /**
      * Keep-alive as nginx decides it: {@code Connection: close} ends the connection, {@code Connection: keep-alive}
-     * keeps it, otherwise HTTP/1.1 keeps it and HTTP/1.0 does not.
+     * keeps it, otherwise HTTP/1.1 keeps it and HTTP/1.0 does not. The values are read as comma-separated tokens,
+     * where nginx looks for the substrings (so {@code Connection: closed} is not a close here).
      */
     @Override
     public boolean keepAlive() {

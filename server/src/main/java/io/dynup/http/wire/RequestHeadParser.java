@@ -104,6 +104,12 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         return parseHead(in);
     }
 
+    /** Drops any progress and the head being built, e.g. when the connection closes mid-head. */
+    @Override
+    public void reset() {
+        super.reset();
+    }
+
     @Override
     boolean skipLeading(ByteBuf in) {
         int i = in.readerIndex();
@@ -409,6 +415,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
                 // No path: nginx points the URI at the single "/" after the scheme's ':' ("http:/").
                 h.uriStart = h.schemaEnd + 1;
                 h.uriEnd = h.schemaEnd + 2;
+                h.targetEnd = p;
                 return S_AFTER_URI;
             default:
                 throw invalidStartLine(WireError.INVALID_REQUEST, p);
@@ -418,6 +425,7 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
     private int endOfUri(RequestHead h, int c, int p) {
         if (c == SP) {
             h.uriEnd = p;
+            h.targetEnd = p;
             return S_AFTER_URI;
         }
         if (c == CR || c == LF) {

@@ -68,6 +68,12 @@ public final class ResponseHeadParser extends HeadParser<ResponseHead> {
         return parseHead(in);
     }
 
+    /** Drops any progress and the head being built, e.g. when the upstream connection closes mid-head. */
+    @Override
+    public void reset() {
+        super.reset();
+    }
+
     @Override
     boolean skipLeading(ByteBuf in) {
         return in.isReadable();

@@ -192,7 +192,8 @@ class ResponseHeadParserTest extends WireTestSupport {
                         WireError.UPSTREAM_CONTENT_LENGTH_AND_TRANSFER_ENCODING),
                 Arguments.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n",
                         WireError.UPSTREAM_CONTENT_LENGTH_AND_TRANSFER_ENCODING),
-                Arguments.of("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", WireError.UPSTREAM_INVALID_CONTENT_LENGTH),
+                Arguments.of("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n",
+                        WireError.UPSTREAM_INVALID_CONTENT_LENGTH),
                 Arguments.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
                         WireError.UPSTREAM_UNKNOWN_TRANSFER_ENCODING));
     }

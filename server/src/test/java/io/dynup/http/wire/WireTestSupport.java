@@ -85,8 +85,8 @@ abstract class WireTestSupport {
 
     /**
      * A connection's cumulation buffer: pieces are appended as they arrive, like ByteToMessageDecoder's cumulators.
-     * Heap and direct buffers are merged by copying into a new buffer while slices of the old one may still be
-     * held; composite ones get a new component.
+     * Heap and direct buffers are written in place when no slice of them is held, else copied into a new buffer
+     * (the old one lives on in the slices); composite ones get a new component.
      */
     final class Cumulation implements AutoCloseable {
         private final Kind kind;
@@ -101,6 +101,12 @@ abstract class WireTestSupport {
             if (kind == Kind.COMPOSITE) {
                 ByteBuf piece = POOLED.directBuffer(Math.max(len, 1)).writeBytes(data, off, len);
                 ((CompositeByteBuf) cum).addComponent(true, piece);
+                return cum;
+            }
+            if (cum.refCnt() == 1) {
+                // Nobody holds a slice: write in place, as ByteToMessageDecoder.MERGE_CUMULATOR does.
+                cum.discardSomeReadBytes();
+                cum.writeBytes(data, off, len);
                 return cum;
             }
             byte[] merged = new byte[cum.readableBytes() + len];
