@@ -52,6 +52,14 @@ public record UpstreamSpec(String name, UpstreamKind kind, @Nullable String zone
                                 dnsUpdate, peers, pos);
     }
 
+    /** The same upstream as configured, wherever it sits in the file (reload compares with this). */
+    public boolean sameConfig(UpstreamSpec o) {
+        return name.equals(o.name) && kind == o.kind && java.util.Objects.equals(zone, o.zone)
+               && balancing.equals(o.balancing) && keepalive == o.keepalive
+               && keepaliveTimeout.equals(o.keepaliveTimeout) && keepaliveRequests == o.keepaliveRequests
+               && java.util.Objects.equals(dnsUpdate, o.dnsUpdate) && peers.equals(o.peers);
+    }
+
     public UpstreamSpec withBalancing(Balancing balancing) {
         return new UpstreamSpec(name, kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
                                 dnsUpdate, peers, pos);

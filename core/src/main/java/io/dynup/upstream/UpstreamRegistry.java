@@ -21,6 +21,15 @@ public final class UpstreamRegistry {
     private final Map<UpstreamKind, Map<String, Upstream>> byKind = new EnumMap<>(UpstreamKind.class);
 
     public UpstreamRegistry(List<UpstreamSpec> specs) {
+        this(specs, null);
+    }
+
+    /**
+     * The upstreams of a reloaded configuration: an upstream whose block is unchanged since {@code previous}
+     * is the same live object, with its run-time changes and peer state; a new or edited block starts from the
+     * configuration (the config edit is the newer intent).
+     */
+    public UpstreamRegistry(List<UpstreamSpec> specs, @Nullable UpstreamRegistry previous) {
         for (UpstreamKind kind : UpstreamKind.values()) {
             byKind.put(kind, new LinkedHashMap<>());
         }
@@ -29,7 +38,8 @@ public final class UpstreamRegistry {
             if (ns.containsKey(spec.name())) {
                 throw new IllegalArgumentException("duplicate upstream \"" + spec.name() + "\"");
             }
-            ns.put(spec.name(), new Upstream(spec));
+            Upstream old = previous == null ? null : previous.byKind.get(spec.kind()).get(spec.name());
+            ns.put(spec.name(), old != null && old.config().sameConfig(spec) ? old : new Upstream(spec));
         }
         byKind.replaceAll((k, v) -> Collections.unmodifiableMap(v));
     }
