@@ -57,7 +57,7 @@ public final class CoreHttpModule implements HttpModule {
             return null;
         }
         Directive type = config.find("default_type");
-        return new Return(ret, type == null ? "text/plain" : type.arg(0), location.isRegex());
+        return new Return(ret, type == null ? "text/plain" : type.arg(0), config.captureNames());
     }
 
     /**
@@ -70,7 +70,7 @@ public final class CoreHttpModule implements HttpModule {
         private final @Nullable ComplexValue value;
         private final String contentType;
 
-        Return(Directive d, String contentType, boolean namedCaptures) {
+        Return(Directive d, String contentType, java.util.Set<String> namedCaptures) {
             this.contentType = contentType;
             String first = d.arg(0);
             if (d.args().size() == 1 && (first.startsWith("http://") || first.startsWith("https://")

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dynup.http.route.Captures;
 import io.dynup.http.route.LocationMatch;
+import io.dynup.http.route.Server;
 import io.dynup.http.route.ServerMatch;
 import io.dynup.http.route.VirtualHosts;
 import io.dynup.http.wire.BodyFramer;
@@ -169,11 +171,17 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             refuse(400);
             return;
         }
-        LocationMatch location = server.get().server().locations().find(runtime.normalizedPath(head));
+        Server srv = server.get().server();
+        ContentHandler handler = runtime.serverRewrite(srv);
+        LocationMatch location;
+        if (handler != null) {
+            location = new LocationMatch(srv.locations().server(), Captures.NONE, false);
+        } else {
+            location = srv.locations().find(runtime.normalizedPath(head));
+            handler = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT : runtime.handler(location.location());
+        }
         HttpExchange ex = new HttpExchange(this, head, server.get(), location);
         exchange = ex;
-        ContentHandler handler = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT
-                : runtime.handler(location.location());
         try {
             handler.handle(ex);
         } catch (RuntimeException e) {
