@@ -71,7 +71,6 @@ final class ProxyRequest implements BodySink {
     private final long startMillis = System.currentTimeMillis();
     private final ResponseHeadParser parser = new ResponseHeadParser(HeadLimits.NGINX_RESPONSE);
     private final BodyFramer framer = BodyFramer.forResponses();
-    private final UpstreamHandler handler = new UpstreamHandler();
     private @Nullable Attempt attempt;
     private @Nullable Peer peer;
     private @Nullable Channel upstream;
@@ -140,7 +139,9 @@ final class ProxyRequest implements BodySink {
 
     private void attach(Channel ch) {
         upstream = ch;
-        ch.pipeline().addLast(HANDLER, handler);
+        // a handler per connection: a retry attaches a second connection, and a handler instance that is not
+        // @Sharable cannot be added twice (nor should a late event of the first connection reach this request)
+        ch.pipeline().addLast(HANDLER, new UpstreamHandler());
         RequestHead req = ex.request();
         ByteBuf head = ch.alloc().buffer(req.length() + 256);
         HeadWriter writer = req.chunked() ? cfg.chunkedRequestHead() : cfg.requestHead();

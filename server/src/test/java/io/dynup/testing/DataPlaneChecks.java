@@ -47,7 +47,6 @@ public final class DataPlaneChecks implements BeforeAllCallback, BeforeEachCallb
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        flushLeaks();
         PROBLEMS.clear();
     }
 
@@ -104,7 +103,7 @@ public final class DataPlaneChecks implements BeforeAllCallback, BeforeEachCallb
      * of both kinds, which is when the detector drains its queue.
      */
     public static void flushLeaks() {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             System.gc();
             try {
                 Thread.sleep(25); // lets the reference handler thread enqueue what the collection found
