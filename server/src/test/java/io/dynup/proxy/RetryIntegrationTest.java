@@ -31,6 +31,7 @@ class RetryIntegrationTest {
     private static Backend ok;
     private static Backend ok2;
     private static Backend unavailable;
+    private static Backend unavailable2;
     private static Backend silent;
     private static Blackhole blackhole;
     private static String refused;
@@ -42,6 +43,7 @@ class RetryIntegrationTest {
         ok = Backend.start((req, res) -> res.respond(200, "ok"));
         ok2 = Backend.start((req, res) -> res.respond(200, "ok2"));
         unavailable = Backend.start((req, res) -> res.respond(503, "busy"));
+        unavailable2 = Backend.start((req, res) -> res.respond(503, "busy2"));
         silent = Backend.start((req, res) -> res.hangUntilClosed());
         blackhole = Blackhole.start();
         // free ports nobody listens on: connecting is refused at once
@@ -56,6 +58,9 @@ class RetryIntegrationTest {
                 upstream silent { server %6$s; }
                 upstream silentthenok { server %6$s; server %5$s; }
                 upstream blackhole { server %7$s; }
+                upstream all503 { server %4$s max_fails=0; server %8$s max_fails=0; }
+                upstream post { server %6$s max_fails=0; server %5$s; }
+                upstream postretried { server %6$s max_fails=0; server %5$s; }
                 server {
                     listen 127.0.0.1:$PORT;
                     location /next { proxy_pass http://next; }
@@ -66,9 +71,16 @@ class RetryIntegrationTest {
                     location /silent { proxy_pass http://silent; proxy_read_timeout 500ms; }
                     location /silentthenok { proxy_pass http://silentthenok; proxy_read_timeout 500ms; }
                     location /blackhole { proxy_pass http://blackhole; proxy_connect_timeout 300ms; }
+                    location /all503 { proxy_pass http://all503; proxy_next_upstream error timeout http_503; }
+                    location /post { proxy_pass http://post; proxy_read_timeout 500ms; }
+                    location /postretried {
+                        proxy_pass http://postretried;
+                        proxy_read_timeout 500ms;
+                        proxy_next_upstream error timeout non_idempotent;
+                    }
                 }
                 """.formatted(refused, ok.address(), refused2, unavailable.address(), ok2.address(),
-                              silent.address(), blackhole.address()));
+                              silent.address(), blackhole.address(), unavailable2.address()));
     }
 
     @AfterAll
@@ -76,7 +88,7 @@ class RetryIntegrationTest {
         if (dynup != null) {
             dynup.close();
         }
-        for (Backend b : List.of(ok, ok2, unavailable, silent)) {
+        for (Backend b : List.of(ok, ok2, unavailable, unavailable2, silent)) {
             b.close();
         }
         blackhole.close();
@@ -179,5 +191,32 @@ class RetryIntegrationTest {
         assertThat(r.status()).isEqualTo(504);
         assertThat(ms).isBetween(250L, 5_000L);
         await().atMost(Duration.ofSeconds(5)).until(() -> peers("blackhole").get(0).state().conns() == 0);
+    }
+
+    @Test
+    void lastListedStatusGoesToTheClientAsItIs() throws IOException {
+        // both peers say 503: the second answer is not retried (no peer left) and passes through, as in nginx
+        Response r = get("/all503");
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.text()).isIn("busy", "busy2");
+        assertThat(unavailable.requestCount() + unavailable2.requestCount()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void sentPostIsNotRepeated() throws IOException {
+        int before = ok2.requestCount();
+        Response r = RawClient.exchange(dynup.port(),
+                "POST /post HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        // the first peer got the POST and timed out: it may have acted on it, so nginx answers 504
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(ok2.requestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void sentPostIsRepeatedWithNonIdempotent() throws IOException {
+        Response r = RawClient.exchange(dynup.port(),
+                "POST /postretried HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("ok2");
     }
 }

@@ -36,8 +36,13 @@ public final class Backend implements AutoCloseable {
         void handle(Request request, Responder response) throws IOException;
     }
 
-    /** A request as the backend received it; {@link #body()} streams the payload (framing removed). */
-    public record Request(HttpStreams.Head head, InputStream body, int connection) {
+    /**
+     * A request as the backend received it; {@link #body()} streams the payload (framing removed).
+     *
+     * @param connection the number of the connection it came on, from 1 in accept order
+     * @param sequence   its number on that connection, from 1
+     */
+    public record Request(HttpStreams.Head head, InputStream body, int connection, int sequence) {
 
         public String method() {
             return head.startLine().split(" ", 3)[0];
@@ -239,6 +244,7 @@ public final class Backend implements AutoCloseable {
                     bytesWritten.addAndGet(len);
                 }
             }, 64 * 1024);
+            int sequence = 0;
             while (!closed) {
                 HttpStreams.Head head = HttpStreams.readHead(in);
                 if (head == null) {
@@ -246,7 +252,7 @@ public final class Backend implements AutoCloseable {
                 }
                 InputStream body = head.chunked() ? HttpStreams.chunked(in)
                         : HttpStreams.fixed(in, Math.max(0, head.contentLength()));
-                Request req = new Request(head, body, connection);
+                Request req = new Request(head, body, connection, ++sequence);
                 requests.add(req);
                 requestCount.incrementAndGet();
                 Responder res = new Responder(s, in, out, req);
