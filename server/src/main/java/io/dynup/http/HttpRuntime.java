@@ -47,15 +47,20 @@ public final class HttpRuntime {
     private final HeadLimits headLimits;
     private final long keepaliveTimeoutMillis;
     private final int keepaliveRequests;
+    private final long clientHeaderTimeoutMillis;
+    private final long clientBodyTimeoutMillis;
 
     private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers,
-                        Map<Server, ContentHandler> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests) {
+                        Map<Server, ContentHandler> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests,
+                        long clientHeaderTimeoutMillis, long clientBodyTimeoutMillis) {
         this.names = names;
         this.handlers = handlers;
         this.serverRewrites = serverRewrites;
         this.headLimits = HeadLimits.NGINX_REQUEST;
         this.keepaliveTimeoutMillis = keepaliveTimeoutMillis;
         this.keepaliveRequests = keepaliveRequests;
+        this.clientHeaderTimeoutMillis = clientHeaderTimeoutMillis;
+        this.clientBodyTimeoutMillis = clientBodyTimeoutMillis;
     }
 
     /** Binds an {@code http} block: every location gets the handler of the first module that claims it. */
@@ -89,7 +94,9 @@ public final class HttpRuntime {
         int keepaliveRequests = http.first("keepalive_requests").map(d -> ConfigValues.parseInt(d.arg(0))
                 .orElseThrow(() -> ConfigException.at(d.pos(), "\"keepalive_requests\" directive invalid number")))
                 .orElse(1000);
-        return new HttpRuntime(names, handlers, serverRewrites, keepaliveTimeout, keepaliveRequests);
+        return new HttpRuntime(names, handlers, serverRewrites, keepaliveTimeout, keepaliveRequests,
+                               time(http, "client_header_timeout", Duration.ofSeconds(60)).toMillis(),
+                               time(http, "client_body_timeout", Duration.ofSeconds(60)).toMillis());
     }
 
     /**
@@ -147,6 +154,16 @@ public final class HttpRuntime {
 
     int keepaliveRequests() {
         return keepaliveRequests;
+    }
+
+    /** nginx's client_header_timeout: the longest wait for the next bytes of a head begun. */
+    long clientHeaderTimeoutMillis() {
+        return clientHeaderTimeoutMillis;
+    }
+
+    /** nginx's client_body_timeout: the longest wait for the next bytes of a request body. */
+    long clientBodyTimeoutMillis() {
+        return clientBodyTimeoutMillis;
     }
 
     /**

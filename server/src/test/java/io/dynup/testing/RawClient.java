@@ -39,6 +39,17 @@ public final class RawClient implements AutoCloseable {
         return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port));
     }
 
+    /**
+     * With a fixed receive buffer, set before connecting so the kernel does not grow it: a test that stops
+     * reading then bounds how much the kernel holds for it.
+     */
+    public static RawClient connect(int port, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(receiveBuffer);
+        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), SO_TIMEOUT_MS);
+        return new RawClient(s);
+    }
+
     /** One request on a new connection, the response read whole. */
     public static Response exchange(int port, String request) throws IOException {
         try (RawClient c = connect(port)) {
