@@ -2,6 +2,9 @@ package io.dynup.http;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import io.dynup.config.ConfigException;
 import io.dynup.config.Directive;
@@ -27,10 +30,17 @@ public final class ComplexValue {
     }
 
     /**
-     * @param namedCaptures accept other names too: named captures of a regex location or server name, which
-     *                      nginx defines as variables
+     * @param namedCaptures accept any other name too, as a named capture (when the declared names are unknown)
      */
     public static ComplexValue compile(String text, Directive where, boolean namedCaptures) {
+        return compile(text, where, namedCaptures ? null : Set.of());
+    }
+
+    /**
+     * @param captureNames the named captures declared in the configuration, which nginx defines as variables;
+     *                     null accepts any name
+     */
+    public static ComplexValue compile(String text, Directive where, @Nullable Set<String> captureNames) {
         ComplexValue v = new ComplexValue(text);
         StringBuilder literal = new StringBuilder();
         int i = 0;
@@ -62,7 +72,7 @@ public final class ComplexValue {
             if (name.isEmpty()) {
                 throw ConfigException.at(where.pos(), "invalid variable name in \"%s\"", text);
             }
-            if (!Variables.known(name) && !namedCaptures) {
+            if (!Variables.known(name) && captureNames != null && !captureNames.contains(name)) {
                 throw ConfigException.at(where.pos(), "unknown \"%s\" variable", name);
             }
             if (literal.length() > 0) {

@@ -31,6 +31,8 @@ public final class CoreHttpModule implements HttpModule {
                 DirectiveSpec.simple("default_type", 1, 1, HSL),
                 DirectiveSpec.simple("keepalive_timeout", 1, 2, HSL),
                 DirectiveSpec.simple("keepalive_requests", 1, 1, HSL),
+                DirectiveSpec.simple("client_header_timeout", 1, 1, Context.HTTP, Context.HTTP_SERVER),
+                DirectiveSpec.simple("client_body_timeout", 1, 1, HSL),
                 DirectiveSpec.simple("access_log", 1, DirectiveSpec.UNBOUNDED, HSL),
                 DirectiveSpec.simple("sendfile", 1, 1, HSL),
                 DirectiveSpec.simple("tcp_nopush", 1, 1, HSL),
@@ -57,7 +59,7 @@ public final class CoreHttpModule implements HttpModule {
             return null;
         }
         Directive type = config.find("default_type");
-        return new Return(ret, type == null ? "text/plain" : type.arg(0), location.isRegex());
+        return new Return(ret, type == null ? "text/plain" : type.arg(0), config.captureNames());
     }
 
     /**
@@ -70,7 +72,7 @@ public final class CoreHttpModule implements HttpModule {
         private final @Nullable ComplexValue value;
         private final String contentType;
 
-        Return(Directive d, String contentType, boolean namedCaptures) {
+        Return(Directive d, String contentType, java.util.Set<String> namedCaptures) {
             this.contentType = contentType;
             String first = d.arg(0);
             if (d.args().size() == 1 && (first.startsWith("http://") || first.startsWith("https://")
@@ -96,6 +98,12 @@ public final class CoreHttpModule implements HttpModule {
         public void handle(HttpExchange ex) {
             if (status == 444) {
                 ex.abort();
+                return;
+            }
+            // as nginx's ngx_http_send_response: the body is discarded first, and a broken one is the answer
+            int bad = ex.discardBody();
+            if (bad != 0) {
+                ex.respondError(bad);
                 return;
             }
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;

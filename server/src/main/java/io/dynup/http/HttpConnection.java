@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dynup.http.route.Captures;
 import io.dynup.http.route.LocationMatch;
+import io.dynup.http.route.Server;
 import io.dynup.http.route.ServerMatch;
 import io.dynup.http.route.VirtualHosts;
 import io.dynup.http.wire.BodyFramer;
@@ -48,6 +50,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean bodyDone;
     private boolean bodyDemand;
     private int requests;
+    /** The one timer of the connection: keepalive_timeout while idle, or the timeout of the read it waits for. */
     private @Nullable ScheduledFuture<?> idleTimer;
     /** The response went out with "close" before the body ended: drain it, then close. */
     private boolean lingering;
@@ -146,10 +149,14 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         try {
             head = parser.parse(buf);
         } catch (WireException e) {
-            refuse(e.status());
+            logger.info("{} while reading client request headers, client: {}", e.getMessage(),
+                        ctx.channel().remoteAddress());
+            refuse(e.status(), e.error().nginxCode());
             return false;
         }
         if (head == null) {
+            // part of a head: nginx's client_header_timeout bounds how long it may take to complete
+            armReadTimer(runtime.clientHeaderTimeoutMillis(), "reading client request headers");
             ctx.read();
             return false;
         }
@@ -166,14 +173,20 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         Optional<ServerMatch> server = hosts.select(head.host());
         if (server.isEmpty()) {
             head.release();
-            refuse(400);
+            refuse(400, 400);
             return;
         }
-        LocationMatch location = server.get().server().locations().find(runtime.normalizedPath(head));
+        Server srv = server.get().server();
+        ContentHandler handler = runtime.serverRewrite(srv);
+        LocationMatch location;
+        if (handler != null) {
+            location = new LocationMatch(srv.locations().server(), Captures.NONE, false);
+        } else {
+            location = srv.locations().find(runtime.normalizedPath(head));
+            handler = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT : runtime.handler(location.location());
+        }
         HttpExchange ex = new HttpExchange(this, head, server.get(), location);
         exchange = ex;
-        ContentHandler handler = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT
-                : runtime.handler(location.location());
         try {
             handler.handle(ex);
         } catch (RuntimeException e) {
@@ -200,11 +213,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             n = buf == null ? 0 : framer.frame(buf);
         } catch (WireException e) {
             // a broken chunked body: nothing sensible can follow on this connection
-            HttpExchange ex = exchange;
-            if (ex != null && !ex.headSent()) {
-                ex.respondError(e.status());
-            }
-            closeNow();
+            logger.info("{}, client: {}", e.getMessage(), ctx.channel().remoteAddress());
+            fail(e.status());
             return false;
         }
         if (n > 0) {
@@ -236,6 +246,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         if (discard || bodyDemand) {
             // the answer is out (discard the rest) or the taker asked for more
+            armReadTimer(runtime.clientBodyTimeoutMillis(), "reading client request body");
             ctx.read();
         }
         return false;
@@ -256,8 +267,34 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (cumulation != null && cumulation.isReadable()) {
             ctx.channel().eventLoop().execute(this::process);
         } else {
+            armReadTimer(runtime.clientBodyTimeoutMillis(), "reading client request body");
             ctx.read();
         }
+    }
+
+    /**
+     * Drops the request body bytes already received, before the response is written, as nginx's
+     * ngx_http_discard_request_body does; later ones are dropped as they arrive (see {@link #readBody()}).
+     *
+     * @return 0, or 400 when the received bytes already show a broken chunked body: nothing after it can be
+     *     framed, so the connection ends with the response
+     */
+    int discardBody(HttpExchange ex) {
+        if (ex != exchange || state != State.BODY || bodyDone) {
+            return 0;
+        }
+        ByteBuf buf = cumulation;
+        if (buf != null && buf.isReadable()) {
+            try {
+                buf.skipBytes(framer.frame(buf));
+            } catch (WireException e) {
+                logger.info("{}, client: {}", e.getMessage(), ctx.channel().remoteAddress());
+                bodyDone = true; // nothing more is read from this connection
+                return e.status();
+            }
+            bodyDone = framer.isComplete();
+        }
+        return 0;
     }
 
     boolean bodyPending() {
@@ -316,16 +353,39 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers a request that cannot be parsed or routed, then closes, as nginx does. */
-    private void refuse(int status) {
+    /**
+     * Answers a request that cannot be parsed or routed, then closes, as nginx does.
+     *
+     * @param page the page to send: {@code status}, or nginx's internal 494 for a head too large
+     */
+    private void refuse(int status, int page) {
         state = State.CLOSED;
-        ByteBuf body = StatusLines.errorPage(ctx.alloc(), status);
-        ByteBuf head = ctx.alloc().buffer(160);
+        ByteBuf body = StatusLines.errorPage(ctx.alloc(), page);
+        ByteBuf head = ctx.alloc().buffer(200);
         StatusLines.writeStatusLine(head, status);
-        head.writeCharSequence("Server: dynup\r\nContent-Type: text/html\r\nContent-Length: " + body.readableBytes()
-                               + "\r\nConnection: close\r\n\r\n", java.nio.charset.StandardCharsets.ISO_8859_1);
+        head.writeCharSequence("Server: dynup\r\nDate: " + HttpDate.now() + "\r\nContent-Type: text/html\r\n"
+                               + "Content-Length: " + body.readableBytes() + "\r\nConnection: close\r\n\r\n",
+                               java.nio.charset.StandardCharsets.ISO_8859_1);
         ctx.write(head);
         ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * The connection cannot go on (a broken body, a timeout): the handler is told first, as if the client had
+     * gone, so it stops and frees what it holds (an upstream connection, a peer); then nginx's error page goes
+     * out if no response has started ({@code status} 0: none), and the connection closes.
+     */
+    private void fail(int status) {
+        HttpExchange ex = exchange;
+        boolean answer = status != 0 && (ex == null ? false : !ex.headSent() && !ex.finished());
+        if (ex != null && !ex.finished()) {
+            ex.clientClosed();
+        }
+        if (answer) {
+            refuse(status, status);
+        } else {
+            closeNow();
+        }
     }
 
     private void closeNow() {
@@ -344,11 +404,33 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         long ms = runtime.keepaliveTimeoutMillis();
         if (ms > 0 && ctx != null) {
             idleTimer = ctx.executor().schedule(() -> {
+                idleTimer = null;
                 if (state == State.HEAD && (cumulation == null || !cumulation.isReadable())) {
                     closeNow();
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Bounds a read the connection waits for (nginx's client_header_timeout and client_body_timeout count from
+     * each read, not from the start). A read timer already running is left as it is: it is cancelled when bytes
+     * arrive.
+     */
+    private void armReadTimer(long ms, String what) {
+        if (idleTimer != null || ms <= 0) {
+            return;
+        }
+        idleTimer = ctx.executor().schedule(() -> {
+            idleTimer = null;
+            if (state == State.CLOSED) {
+                return;
+            }
+            logger.info("client timed out (110: Connection timed out) while {}, client: {}", what,
+                        ctx.channel().remoteAddress());
+            // nginx terminates a request that timed out (408) without a response
+            fail(0);
+        }, ms, TimeUnit.MILLISECONDS);
     }
 
     private void cancelIdleTimer() {

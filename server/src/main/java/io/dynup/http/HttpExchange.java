@@ -123,26 +123,48 @@ public final class HttpExchange {
             throw new IllegalStateException("response already started: " + this.status);
         }
         boolean keepAlive = clientKeepAlive();
+        // nginx's header filter: a 204 has neither body nor the headers that describe one
+        boolean noContent = status == 204;
         ByteBuf head = alloc().buffer(256);
         StatusLines.writeStatusLine(head, status);
         StatusLines.writeHeader(head, SERVER, DYNUP);
         StatusLines.writeHeader(head, DATE, HttpDate.now());
-        if (contentType != null) {
+        if (contentType != null && !noContent) {
             StatusLines.writeHeader(head, CONTENT_TYPE, contentType);
         }
-        StatusLines.writeHeader(head, CONTENT_LENGTH, Integer.toString(body.readableBytes()));
+        if (!noContent) {
+            StatusLines.writeHeader(head, CONTENT_LENGTH, Integer.toString(body.readableBytes()));
+        }
         if (location != null) {
-            StatusLines.writeHeader(head, LOCATION, location);
+            StatusLines.writeHeader(head, LOCATION, absolute(location));
         }
         StatusLines.writeHeader(head, CONNECTION, keepAlive ? KEEP_ALIVE : CLOSE);
         head.writeByte('\r').writeByte('\n');
         sendHead(head, !keepAlive, status);
-        if (request.method() == Method.HEAD) {
+        if (request.method() == Method.HEAD || noContent) {
             body.release();
         } else {
             sendBody(body);
         }
         finish();
+    }
+
+    /**
+     * nginx's {@code absolute_redirect on}: a Location that starts with '/' gets the scheme, the request's host
+     * ({@code $host} without port, else the local address) and the listening port unless it is 80.
+     */
+    private CharSequence absolute(CharSequence location) {
+        if (location.length() == 0 || location.charAt(0) != '/') {
+            return location;
+        }
+        String host = request.host();
+        if (host == null) {
+            java.net.InetAddress local = localAddress().getAddress();
+            host = local instanceof java.net.Inet6Address ? '[' + local.getHostAddress() + ']'
+                    : local.getHostAddress();
+        }
+        int port = localAddress().getPort();
+        return "http://" + host + (port == 80 ? "" : ":" + port) + location;
     }
 
     /** nginx's page for an error status (400, 404, 413, 500, 502, 504, ...). */
@@ -195,6 +217,22 @@ public final class HttpExchange {
     public void readBody(BodySink sink) {
         this.bodySink = sink;
         connection.bodySinkSet();
+    }
+
+    /**
+     * Says the handler will not read the request body (nginx's {@code ngx_http_discard_request_body}): what has
+     * arrived is dropped now, the rest as it arrives, and the connection goes on to the next request. Call it
+     * before responding.
+     *
+     * @return 0, or the error status to answer instead (400 for a broken chunked body); the connection then
+     *     closes after the response
+     */
+    public int discardBody() {
+        int status = connection.discardBody(this);
+        if (status != 0) {
+            closeAfter = true;
+        }
+        return status;
     }
 
     /** Asks for more request body bytes (after the previous ones were passed on). */

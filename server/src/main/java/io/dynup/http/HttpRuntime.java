@@ -4,9 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +17,7 @@ import io.dynup.config.ConfigValues;
 import io.dynup.config.Directive;
 import io.dynup.http.route.Listener;
 import io.dynup.http.route.Location;
+import io.dynup.http.route.PcreRegex;
 import io.dynup.http.route.Server;
 import io.dynup.http.route.ServerNames;
 import io.dynup.http.route.VirtualHosts;
@@ -39,28 +42,38 @@ public final class HttpRuntime {
 
     private final ServerNames names;
     private final Map<Location, ContentHandler> handlers;
+    /** Servers with a server-level {@code return}: it answers before any location is looked up. */
+    private final Map<Server, ContentHandler> serverRewrites;
     private final HeadLimits headLimits;
     private final long keepaliveTimeoutMillis;
     private final int keepaliveRequests;
+    private final long clientHeaderTimeoutMillis;
+    private final long clientBodyTimeoutMillis;
 
-    private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers, long keepaliveTimeoutMillis,
-                        int keepaliveRequests) {
+    private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers,
+                        Map<Server, ContentHandler> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests,
+                        long clientHeaderTimeoutMillis, long clientBodyTimeoutMillis) {
         this.names = names;
         this.handlers = handlers;
+        this.serverRewrites = serverRewrites;
         this.headLimits = HeadLimits.NGINX_REQUEST;
         this.keepaliveTimeoutMillis = keepaliveTimeoutMillis;
         this.keepaliveRequests = keepaliveRequests;
+        this.clientHeaderTimeoutMillis = clientHeaderTimeoutMillis;
+        this.clientBodyTimeoutMillis = clientBodyTimeoutMillis;
     }
 
     /** Binds an {@code http} block: every location gets the handler of the first module that claims it. */
     public static HttpRuntime build(Directive http, List<HttpModule> modules, HttpServices services) {
         ServerNames names = ServerNames.build(http.all("server"));
+        Set<String> captureNames = captureNames(names);
         Map<Location, ContentHandler> handlers = new IdentityHashMap<>();
+        Map<Server, ContentHandler> serverRewrites = new IdentityHashMap<>();
         for (Server server : names.servers()) {
             List<Location> all = new ArrayList<>(server.locations().locations());
             all.add(server.locations().server());
             for (Location location : all) {
-                LocationConfig config = new LocationConfig(location, http, services);
+                LocationConfig config = new LocationConfig(location, http, services, captureNames);
                 ContentHandler handler = null;
                 for (HttpModule m : modules) {
                     handler = m.contentHandler(location, config);
@@ -70,12 +83,41 @@ public final class HttpRuntime {
                 }
                 handlers.put(location, handler != null ? handler : NOT_FOUND);
             }
+            // nginx runs a server-level return in the server rewrite phase: it answers every request of the
+            // server, whatever location would have matched
+            Location serverLevel = server.locations().server();
+            if (serverLevel.directive().first("return").isPresent()) {
+                serverRewrites.put(server, handlers.get(serverLevel));
+            }
         }
         long keepaliveTimeout = time(http, "keepalive_timeout", Duration.ofSeconds(75)).toMillis();
         int keepaliveRequests = http.first("keepalive_requests").map(d -> ConfigValues.parseInt(d.arg(0))
                 .orElseThrow(() -> ConfigException.at(d.pos(), "\"keepalive_requests\" directive invalid number")))
                 .orElse(1000);
-        return new HttpRuntime(names, handlers, keepaliveTimeout, keepaliveRequests);
+        return new HttpRuntime(names, handlers, serverRewrites, keepaliveTimeout, keepaliveRequests,
+                               time(http, "client_header_timeout", Duration.ofSeconds(60)).toMillis(),
+                               time(http, "client_body_timeout", Duration.ofSeconds(60)).toMillis());
+    }
+
+    /**
+     * nginx makes every named capture of a regex server name or location a variable of the whole {@code http}
+     * block (ngx_http_regex_compile adds them at load time), so {@code $name} compiles in any location.
+     */
+    private static Set<String> captureNames(ServerNames names) {
+        Set<String> all = new HashSet<>();
+        for (Server server : names.servers()) {
+            for (String name : server.names()) {
+                if (name.startsWith("~")) {
+                    all.addAll(PcreRegex.compile(name.substring(1), false).groupNames().keySet());
+                }
+            }
+            for (Location location : server.locations().locations()) {
+                if (location.regex() != null) {
+                    all.addAll(location.regex().groupNames().keySet());
+                }
+            }
+        }
+        return all;
     }
 
     private static Duration time(Directive block, String name, Duration dflt) {
@@ -97,6 +139,11 @@ public final class HttpRuntime {
         return h != null ? h : NOT_FOUND;
     }
 
+    /** The handler of a server-level {@code return}, which precedes location lookup, or null. */
+    @Nullable ContentHandler serverRewrite(Server server) {
+        return serverRewrites.get(server);
+    }
+
     HeadLimits headLimits() {
         return headLimits;
     }
@@ -107,6 +154,16 @@ public final class HttpRuntime {
 
     int keepaliveRequests() {
         return keepaliveRequests;
+    }
+
+    /** nginx's client_header_timeout: the longest wait for the next bytes of a head begun. */
+    long clientHeaderTimeoutMillis() {
+        return clientHeaderTimeoutMillis;
+    }
+
+    /** nginx's client_body_timeout: the longest wait for the next bytes of a request body. */
+    long clientBodyTimeoutMillis() {
+        return clientBodyTimeoutMillis;
     }
 
     /**

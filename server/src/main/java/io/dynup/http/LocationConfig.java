@@ -1,6 +1,7 @@
 package io.dynup.http;
 
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,11 +18,21 @@ public final class LocationConfig {
     private final Location location;
     private final Directive http;
     private final HttpServices services;
+    private final Set<String> captureNames;
 
     public LocationConfig(Location location, Directive http, HttpServices services) {
+        this(location, http, services, Set.of());
+    }
+
+    /**
+     * @param captureNames the named captures of every regex of the {@code http} block (server names and
+     *                     locations): nginx declares each as a variable, usable anywhere
+     */
+    public LocationConfig(Location location, Directive http, HttpServices services, Set<String> captureNames) {
         this.location = location;
         this.http = http;
         this.services = services;
+        this.captureNames = Set.copyOf(captureNames);
     }
 
     public Location location() {
@@ -30,6 +41,11 @@ public final class LocationConfig {
 
     public HttpServices services() {
         return services;
+    }
+
+    /** Names of the regex captures declared in the {@code http} block: variables a value may use. */
+    public Set<String> captureNames() {
+        return captureNames;
     }
 
     /** The nearest {@code name} directive, or null. */

@@ -49,11 +49,23 @@ public final class StatusLines {
         }
     }
 
-    /** nginx's error page: a small HTML body naming the status (and dynup instead of nginx at the bottom). */
+    /**
+     * nginx's error page: a small HTML body naming the status (and dynup instead of nginx at the bottom).
+     * {@code 494} is nginx's internal code for a request head too large: sent as 400 with its own page.
+     */
     public static ByteBuf errorPage(ByteBufAllocator alloc, int status) {
-        String title = status + " " + reason(status);
-        String html = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title
-                      + "</h1></center>\r\n<hr><center>dynup</center>\r\n</body>\r\n</html>\r\n";
+        String html;
+        if (status == 494) {
+            html = "<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n<body>\r\n"
+                   + "<center><h1>400 Bad Request</h1></center>\r\n"
+                   + "<center>Request Header Or Cookie Too Large</center>\r\n"
+                   + "<hr><center>dynup</center>\r\n</body>\r\n</html>\r\n";
+        } else {
+            // nginx's page for 302 says "Found" while its status line says "Moved Temporarily"
+            String title = status + " " + (status == 302 ? "Found" : reason(status));
+            html = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title
+                   + "</h1></center>\r\n<hr><center>dynup</center>\r\n</body>\r\n</html>\r\n";
+        }
         ByteBuf b = alloc.buffer(html.length());
         b.writeCharSequence(html, StandardCharsets.ISO_8859_1);
         return b;

@@ -30,8 +30,32 @@ enum NextUpstream {
         }
     }
 
-    /** nginx counts a next-upstream case toward max_fails unless it is a 403, 404 or 429. */
+    /** The status the client gets when this case ends the request (ngx_http_upstream_next). */
+    int status() {
+        switch (this) {
+            case TIMEOUT:
+            case HTTP_504:
+                return 504;
+            case HTTP_500:
+                return 500;
+            case HTTP_503:
+                return 503;
+            case HTTP_403:
+                return 403;
+            case HTTP_404:
+                return 404;
+            case HTTP_429:
+                return 429;
+            default:
+                return 502;
+        }
+    }
+
+    /**
+     * nginx counts a next-upstream case toward max_fails unless it is a 403 or 404 (ngx_http_upstream_next frees
+     * the peer with NGX_PEER_NEXT for those two only; a listed http_429 is an unsuccessful attempt).
+     */
     boolean countsAsFailure() {
-        return this != HTTP_403 && this != HTTP_404 && this != HTTP_429;
+        return this != HTTP_403 && this != HTTP_404;
     }
 }

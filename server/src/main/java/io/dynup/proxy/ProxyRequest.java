@@ -71,7 +71,6 @@ final class ProxyRequest implements BodySink {
     private final long startMillis = System.currentTimeMillis();
     private final ResponseHeadParser parser = new ResponseHeadParser(HeadLimits.NGINX_RESPONSE);
     private final BodyFramer framer = BodyFramer.forResponses();
-    private final UpstreamHandler handler = new UpstreamHandler();
     private @Nullable Attempt attempt;
     private @Nullable Peer peer;
     private @Nullable Channel upstream;
@@ -81,6 +80,8 @@ final class ProxyRequest implements BodySink {
     private boolean headForwarded;
     private boolean dechunk;
     private boolean requestBodyStarted;
+    /** The head went to an upstream connection (nginx's {@code u->request_sent}). */
+    private boolean requestSent;
     private boolean requestBodyDone;
     private boolean done;
     private @Nullable ScheduledFuture<?> readTimer;
@@ -140,11 +141,14 @@ final class ProxyRequest implements BodySink {
 
     private void attach(Channel ch) {
         upstream = ch;
-        ch.pipeline().addLast(HANDLER, handler);
+        // a handler per connection: a retry attaches a second connection, and a handler instance that is not
+        // @Sharable cannot be added twice (nor should a late event of the first connection reach this request)
+        ch.pipeline().addLast(HANDLER, new UpstreamHandler());
         RequestHead req = ex.request();
         ByteBuf head = ch.alloc().buffer(req.length() + 256);
         HeadWriter writer = req.chunked() ? cfg.chunkedRequestHead() : cfg.requestHead();
         writer.writeRequest(head, req, uri(req), new AsciiString(ex.remoteAddress().getAddress().getHostAddress()));
+        requestSent = true;
         if (!requestBodyDone && !requestBodyStarted) {
             requestBodyStarted = true;
             ch.write(head, ch.voidPromise());
@@ -231,7 +235,9 @@ final class ProxyRequest implements BodySink {
                 continue;
             }
             NextUpstream nu = NextUpstream.forStatus(h.status());
-            if (nu != null && cfg.next().contains(nu) && mayRetry()) {
+            // nginx's ngx_http_upstream_test_next: another peer must remain (tries counts the current one),
+            // else the status goes to the client as it is
+            if (nu != null && cfg.next().contains(nu) && attempt.tries() > 1 && mayRetry()) {
                 h.release();
                 retryAfter(nu, nu.countsAsFailure());
                 return false;
@@ -304,7 +310,8 @@ final class ProxyRequest implements BodySink {
         Channel ch = upstream;
         cfg.balancer().release(attempt, false);
         boolean reusable = cfg.keepalive() && response.keepAlive() && requestBodyDone
-                           && !cumulation.isReadable() && ch.isActive();
+                           && !cumulation.isReadable() && ch.isActive()
+                           && UpstreamPool.countRequest(ch, cfg.upstream().config().keepaliveRequests());
         releaseBuffers();
         ch.pipeline().remove(HANDLER);
         if (reusable) {
@@ -352,6 +359,14 @@ final class ProxyRequest implements BodySink {
         if (requestBodyStarted) {
             return false;
         }
+        // nginx: a POST, LOCK or PATCH that reached a peer may have had its effect there; it is repeated only
+        // when proxy_next_upstream lists non_idempotent
+        if (requestSent && !cfg.next().contains(NextUpstream.NON_IDEMPOTENT)) {
+            Method m = ex.request().method();
+            if (m == Method.POST || m == Method.LOCK || m == Method.PATCH) {
+                return false;
+            }
+        }
         return cfg.triesTimeoutMs() == 0 || System.currentTimeMillis() - startMillis < cfg.triesTimeoutMs();
     }
 
@@ -365,24 +380,26 @@ final class ProxyRequest implements BodySink {
             abortBoth(true);
             return;
         }
-        if (pooled && kind == NextUpstream.ERROR) {
-            // a cached connection the peer had closed says nothing about the peer (nginx adds a try)
-            attempt.addTry();
-        }
         retryAfter(kind, true);
     }
 
     private void retryAfter(NextUpstream kind, boolean countsAsFailure) {
         cancelReadTimer();
+        boolean cached = pooled;
         closeUpstream();
         cfg.balancer().release(attempt, countsAsFailure);
+        if (cached && kind == NextUpstream.ERROR) {
+            // a cached connection the peer had closed says little about the peer: nginx grants one more try,
+            // after the release, which zeroes the tries of a single peer
+            attempt.addTry();
+        }
         releaseBuffers();
         parser.reset();
         if (cfg.next().contains(kind) && attempt.tries() > 0 && mayRetry()) {
             connectNext();
             return;
         }
-        respond(kind == NextUpstream.TIMEOUT ? 504 : 502);
+        respond(kind.status());
     }
 
     private void respond(int status) {

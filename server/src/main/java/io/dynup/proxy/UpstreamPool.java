@@ -13,6 +13,7 @@ import io.dynup.upstream.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -34,7 +35,24 @@ final class UpstreamPool {
         }
     };
 
+    /** Requests an upstream connection has carried, for the upstream's {@code keepalive_requests}. */
+    private static final AttributeKey<int[]> REQUESTS = AttributeKey.valueOf(UpstreamPool.class, "requests");
+
     private UpstreamPool() {
+    }
+
+    /**
+     * Counts one more request on {@code ch} and tells whether the connection may carry another: nginx closes
+     * a cached connection once it has served {@code keepalive_requests} (ngx_http_upstream_free_keepalive_peer),
+     * so that a backend can shed memory that grows per connection.
+     */
+    static boolean countRequest(Channel ch, int keepaliveRequests) {
+        int[] n = ch.attr(REQUESTS).get();
+        if (n == null) {
+            n = new int[1];
+            ch.attr(REQUESTS).set(n);
+        }
+        return ++n[0] < keepaliveRequests;
     }
 
     /** An idle connection to {@code peer} on this event loop, most recently used first, or null. */
