@@ -50,6 +50,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean bodyDone;
     private boolean bodyDemand;
     private int requests;
+    /** The server reloaded or is quitting: no keep-alive after the current response. */
+    private boolean draining;
     /** The one timer of the connection: keepalive_timeout while idle, or the timeout of the read it waits for. */
     private @Nullable ScheduledFuture<?> idleTimer;
     /** The response went out with "close" before the body ended: drain it, then close. */
@@ -90,6 +92,23 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         cancelIdleTimer();
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         process();
+    }
+
+    /**
+     * On reload or quit the server drains connections: an idle keep-alive one closes now, a busy one after its
+     * response. A connection that has not sent its first request yet is let through (its client is sending it:
+     * closing would fail a request that never reached us), with keep-alive off.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HttpServer.DRAIN) {
+            draining = true;
+            if (requests > 0 && state == State.HEAD && (cumulation == null || !cumulation.isReadable())) {
+                closeNow();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -302,7 +321,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     boolean keepAliveAllowed(RequestHead head) {
-        return head.keepAlive() && requests < runtime.keepaliveRequests() && runtime.keepaliveTimeoutMillis() > 0;
+        return head.keepAlive() && !draining && requests < runtime.keepaliveRequests()
+               && runtime.keepaliveTimeoutMillis() > 0;
     }
 
     /** Called by the exchange when its response is complete. */

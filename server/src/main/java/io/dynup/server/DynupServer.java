@@ -1,7 +1,8 @@
 package io.dynup.server;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,43 +55,84 @@ public final class DynupServer implements AutoCloseable {
         return b.build();
     }
 
-    private final UpstreamService upstreams;
+    private final HostResolver resolver = HostResolver.system();
+    private final Balancers balancers = new Balancers(Ticker.system());
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService background;
-    private final DnsUpdater dns;
-    private final List<HttpServer> servers = new ArrayList<>();
+    private volatile UpstreamService upstreams;
+    private DnsUpdater dns;
+    private @Nullable HttpServer http;
 
     private DynupServer(Config config) throws InterruptedException {
-        HostResolver resolver = HostResolver.system();
-        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver));
         // host names added at run time are resolved here, never on an event loop
         background = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "dynup-background");
             t.setDaemon(true);
             return t;
         });
+        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver));
         upstreams = new UpstreamService(registry, resolver, background);
         dns = DnsUpdater.start(upstreams, background);
-        Balancers balancers = new Balancers(Ticker.system());
-        HttpServices services = new HttpServices(registry, upstreams, balancers);
-        List<HttpRuntime> runtimes = new ArrayList<>();
-        for (Directive http : config.all("http")) {
-            runtimes.add(HttpRuntime.build(http, modules(), services));
-        }
+        HttpRuntime runtime = runtime(config, upstreams);
         Transport transport = Transport.best();
         int n = workerProcesses(config);
         acceptors = transport.newGroup(1, "dynup-accept");
         workers = transport.newGroup(n, "dynup-worker");
         try {
-            for (HttpRuntime rt : runtimes) {
-                servers.add(HttpServer.start(rt, transport, acceptors, workers));
+            if (runtime != null) {
+                http = HttpServer.start(runtime, transport, acceptors, workers);
             }
         } catch (InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
         logger.info("dynup started: {} worker(s), {} transport", n, transport);
+    }
+
+    private @Nullable HttpRuntime runtime(Config config, UpstreamService service) {
+        Directive block = config.first("http").orElse(null);
+        return block == null ? null : HttpRuntime.build(block, modules(),
+                new HttpServices(service.registry(), service, balancers));
+    }
+
+    /**
+     * nginx's reload (SIGHUP): the new configuration is parsed and bound first; if anything fails, the old one
+     * keeps running and the error is logged. Otherwise new connections get the new configuration (requests in
+     * flight finish on the old one), listeners follow the new {@code listen}s, and upstreams whose block did not
+     * change keep their run-time changes and peer state.
+     *
+     * @return whether the new configuration took effect
+     */
+    public synchronized boolean reload(Supplier<Config> loader) {
+        try {
+            Config config = loader.get();
+            UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver),
+                                                             upstreams.registry());
+            UpstreamService service = new UpstreamService(registry, resolver, background);
+            HttpRuntime runtime = runtime(config, service);
+            if (http != null && runtime != null) {
+                http.update(runtime);
+            }
+            dns.close();
+            dns = DnsUpdater.start(service, background);
+            upstreams = service;
+            logger.info("reconfiguring: done");
+            return true;
+        } catch (ConfigException e) {
+            logger.error("[emerg] {}; the running configuration is kept", e.getMessage());
+        } catch (RuntimeException e) {
+            logger.error("reload failed; the running configuration is kept", e);
+        }
+        return false;
+    }
+
+    /** nginx's graceful quit (SIGQUIT): stop accepting, let requests in flight finish, then stop. */
+    public void quit() {
+        if (http != null) {
+            http.shutdownGracefully(Duration.ofSeconds(30));
+        }
+        close();
     }
 
     /** Binds everything {@code config} declares without opening sockets: what {@code -t} checks. */
@@ -109,12 +151,13 @@ public final class DynupServer implements AutoCloseable {
         return new DynupServer(config);
     }
 
+    /** The mutation service of the running configuration. */
     public UpstreamService upstreams() {
         return upstreams;
     }
 
-    public List<HttpServer> httpServers() {
-        return servers;
+    public @Nullable HttpServer httpServer() {
+        return http;
     }
 
     /** nginx's {@code worker_processes N|auto}: event-loop threads. */
@@ -139,10 +182,9 @@ public final class DynupServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (HttpServer s : servers) {
-            s.close();
+        if (http != null) {
+            http.close();
         }
-        servers.clear();
         dns.close();
         background.shutdownNow();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -3,6 +3,8 @@ package io.dynup.server;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.jspecify.annotations.Nullable;
@@ -10,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import io.dynup.config.Config;
 import io.dynup.config.ConfigException;
 import io.dynup.config.ConfigParser;
+import io.dynup.config.Directive;
 
 /**
  * {@code bin/dynup}: nginx's command line. With no arguments it serves the embedded default (the seed's
@@ -31,18 +34,51 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path conf = null;
+        Path prefix = Path.of("").toAbsolutePath();
+        String globals = null;
+        String signal = null;
         boolean test = false;
+        boolean dump = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-t":
                     test = true;
+                    break;
+                case "-T":
+                    test = true;
+                    dump = true;
+                    break;
+                case "-p":
+                    if (i + 1 == args.length) {
+                        err.println("dynup: option \"-p\" requires directory name");
+                        return 1;
+                    }
+                    prefix = Path.of(args[++i]).toAbsolutePath().normalize();
+                    break;
+                case "-g":
+                    if (i + 1 == args.length) {
+                        err.println("dynup: option \"-g\" requires parameter");
+                        return 1;
+                    }
+                    globals = args[++i];
+                    break;
+                case "-s":
+                    if (i + 1 == args.length) {
+                        err.println("dynup: option \"-s\" requires parameter");
+                        return 1;
+                    }
+                    signal = args[++i];
+                    if (Signals.forCommand(signal) == null) {
+                        err.println("dynup: invalid option: \"-s " + signal + "\"");
+                        return 1;
+                    }
                     break;
                 case "-c":
                     if (i + 1 == args.length) {
                         err.println("dynup: option \"-c\" requires file name");
                         return 1;
                     }
-                    conf = Path.of(args[++i]).toAbsolutePath().normalize();
+                    conf = Path.of(args[++i]);
                     break;
                 case "-v":
                 case "-V":
@@ -58,16 +94,25 @@ public final class Main {
                     return 1;
             }
         }
+        if (conf != null && !conf.isAbsolute()) {
+            conf = prefix.resolve(conf).normalize();
+        }
         String name = conf != null ? conf.toString() : "(embedded default)";
         try {
-            Config config = load(conf);
+            Config config = withGlobals(load(conf), globals);
+            if (signal != null) {
+                return CommandLine.signal(config, prefix, signal, err);
+            }
             if (test) {
                 DynupServer.check(config);
                 err.println("dynup: the configuration file " + name + " syntax is ok");
                 err.println("dynup: configuration file " + name + " test is successful");
+                if (dump) {
+                    CommandLine.dump(config, conf, out);
+                }
                 return 0;
             }
-            return serve(config, err);
+            return serve(config, conf, globals, prefix, err);
         } catch (ConfigException e) {
             err.println("dynup: [emerg] " + e.getMessage());
             if (test) {
@@ -86,7 +131,19 @@ public final class Main {
                                         DynupServer.directives());
     }
 
-    private static int serve(Config config, PrintStream err) {
+    /** {@code -g "directives;"}: extra main-context directives, parsed as nginx parses them. */
+    static Config withGlobals(Config config, @Nullable String globals) {
+        if (globals == null) {
+            return config;
+        }
+        Config extra = ConfigParser.parseString(globals, Path.of("command line"), DynupServer.directives());
+        List<Directive> all = new ArrayList<>(config.directives());
+        all.addAll(extra.directives());
+        return new Config(config.file(), all);
+    }
+
+    private static int serve(Config config, @Nullable Path conf, @Nullable String globals, Path prefix,
+                             PrintStream err) {
         DynupServer server;
         try {
             server = DynupServer.start(config);
@@ -103,10 +160,18 @@ public final class Main {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        Path pid = CommandLine.writePid(config, prefix, err);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            CommandLine.removePid(pid);
             stopped.countDown();
         }, "dynup-shutdown"));
+        Signals.install(() -> server.reload(() -> withGlobals(load(conf), globals)),
+                        () -> System.exit(0),
+                        () -> {
+                            server.quit();
+                            System.exit(0);
+                        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -116,11 +181,15 @@ public final class Main {
     }
 
     private static String usage() {
-        return "Usage: dynup [-?hvVt] [-c filename]\n\n"
+        return "Usage: dynup [-?hvVtT] [-s signal] [-p prefix] [-c filename] [-g directives]\n\n"
                + "Options:\n"
                + "  -?,-h         : this help\n"
                + "  -v, -V        : show version and exit\n"
                + "  -t            : test configuration and exit\n"
-               + "  -c filename   : set configuration file (default: the embedded Synopsis demo)";
+               + "  -T            : test configuration, dump it and exit\n"
+               + "  -s signal     : send signal to a running dynup: stop, quit, reload\n"
+               + "  -p prefix     : set prefix path (default: the current directory)\n"
+               + "  -c filename   : set configuration file (default: the embedded Synopsis demo)\n"
+               + "  -g directives : set global directives out of configuration file";
     }
 }
