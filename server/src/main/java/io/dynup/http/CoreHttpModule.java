@@ -101,7 +101,8 @@ public final class CoreHttpModule implements HttpModule {
                 return;
             }
             // as nginx's ngx_http_send_response: the body is discarded first, and a broken one is the answer
-            int bad = ex.discardBody();
+            // (an error status goes out as an error page, which does not wait for the body)
+            int bad = status < 400 ? ex.discardBody() : 0;
             if (bad != 0) {
                 ex.respondError(bad);
                 return;
