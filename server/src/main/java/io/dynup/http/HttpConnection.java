@@ -57,6 +57,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean lingering;
     /** The current request's {@code 100 Continue} went out (or was not due). */
     private boolean continueSent;
+    /** client_max_body_size of the current request's location; 0 = no limit. */
+    private long maxBody;
 
     /** nginx's lingering_time (30 s) bounds the drain; dynup uses a shorter fixed bound. */
     private static final long LINGERING_TIMEOUT_MS = 5_000;
@@ -192,6 +194,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         HttpExchange ex = new HttpExchange(this, head, server.get(), location, path);
         exchange = ex;
+        // client_max_body_size belongs to the location (a server-level return answers before any location)
+        maxBody = runtime.serverRewrite(srv) != null ? 0 : runtime.maxBodySize(location.location());
+        if (maxBody > 0 && head.contentLength() > maxBody) {
+            logger.info("client intended to send too large body: {} bytes, client: {}", head.contentLength(),
+                        ctx.channel().remoteAddress());
+            // nginx's 413 closes the connection, after draining the body the client is already sending
+            ex.respondErrorAndClose(413);
+            return;
+        }
         try {
             handler.handle(ex);
         } catch (RuntimeException e) {
@@ -220,6 +231,13 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             // a broken chunked body: nothing sensible can follow on this connection
             logger.info("{}, client: {}", e.getMessage(), ctx.channel().remoteAddress());
             fail(e.status());
+            return false;
+        }
+        if (sink != null && maxBody > 0 && framer.payloadBytes() > maxBody) {
+            // a chunked body has no length up front: it is measured as it is taken
+            logger.info("client intended to send too large chunked body: {} bytes, client: {}",
+                        framer.payloadBytes(), ctx.channel().remoteAddress());
+            fail(413);
             return false;
         }
         if (n > 0) {

@@ -189,6 +189,12 @@ public final class HttpExchange {
         return "http://" + host + (port == 80 ? "" : ":" + port) + location;
     }
 
+    /** An error page after which the connection closes (nginx clears keepalive for 400, 413, 414, 500, 501). */
+    void respondErrorAndClose(int status) {
+        closeAfter = true;
+        respondError(status);
+    }
+
     /** nginx's page for an error status (400, 404, 413, 500, 502, 504, ...). */
     public void respondError(int status) {
         respond(status, "text/html", StatusLines.errorPage(alloc(), status));

@@ -194,4 +194,15 @@ class HttpCoreIntegrationTest {
             assertThat(r.header("Connection")).isEqualTo("close");
         }
     }
+
+    @Test
+    void bodiesAboveNginxsDefaultLimitAreRefused() throws IOException {
+        // client_max_body_size is 1m unless configured
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /200 HTTP/1.1\r\nHost: t\r\nContent-Length: " + (1024 * 1024 + 1) + "\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Connection")).isEqualTo("close");
+        }
+    }
 }

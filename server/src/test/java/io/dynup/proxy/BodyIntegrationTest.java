@@ -95,7 +95,7 @@ class BodyIntegrationTest {
                 res.closeAfter();
                 return;
             }
-            if (uri.startsWith("/upload") || uri.startsWith("/slow/upload")) {
+            if (uri.startsWith("/upload") || uri.startsWith("/slow/upload") || uri.startsWith("/limited/upload")) {
                 MessageDigest md = RawClient.sha256();
                 byte[] buf = new byte[64 * 1024];
                 long total = 0;
@@ -125,7 +125,9 @@ class BodyIntegrationTest {
                 upstream u { server %s; keepalive 4; }
                 server {
                     listen 127.0.0.1:$PORT;
+                    client_max_body_size 0;
                     location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; }
+                    location /limited/ { proxy_pass http://u; client_max_body_size 1k; }
                     location /slow/ { proxy_pass http://u; proxy_read_timeout 1s; proxy_send_timeout 1s; }
                     location /stall { proxy_pass http://u; proxy_send_timeout 1s; }
                 }
@@ -318,6 +320,38 @@ class BodyIntegrationTest {
             writer.cancel(true);
         } finally {
             uploadGate = null;
+        }
+    }
+
+    @Test
+    void bodyAboveClientMaxBodySizeIs413AndCloses() throws IOException {
+        int before = backend.requestCount();
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /limited/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n" + "x".repeat(2000));
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.text()).contains("<title>413 Request Entity Too Large</title>");
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(c.awaitClosed()).isTrue();
+        }
+        assertThat(backend.requestCount()).isEqualTo(before);
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /limited/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1024\r\n\r\n" + "x".repeat(1024));
+            assertThat(c.read().text()).startsWith("1024 ");
+        }
+    }
+
+    @Test
+    void chunkedBodyAboveClientMaxBodySizeIs413() throws IOException {
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /limited/upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 3; i++) {
+                c.send("258\r\n" + "y".repeat(600) + "\r\n");
+            }
+            c.send("0\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(c.awaitClosed()).isTrue();
         }
     }
 }
