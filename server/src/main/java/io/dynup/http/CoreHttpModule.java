@@ -33,6 +33,7 @@ public final class CoreHttpModule implements HttpModule {
                 DirectiveSpec.simple("keepalive_requests", 1, 1, HSL),
                 DirectiveSpec.simple("client_header_timeout", 1, 1, Context.HTTP, Context.HTTP_SERVER),
                 DirectiveSpec.simple("client_body_timeout", 1, 1, HSL),
+                DirectiveSpec.simple("client_max_body_size", 1, 1, HSL),
                 DirectiveSpec.simple("access_log", 1, DirectiveSpec.UNBOUNDED, HSL),
                 DirectiveSpec.simple("sendfile", 1, 1, HSL),
                 DirectiveSpec.simple("tcp_nopush", 1, 1, HSL),
@@ -101,7 +102,8 @@ public final class CoreHttpModule implements HttpModule {
                 return;
             }
             // as nginx's ngx_http_send_response: the body is discarded first, and a broken one is the answer
-            int bad = ex.discardBody();
+            // (an error status goes out as an error page, which does not wait for the body)
+            int bad = status < 400 ? ex.discardBody() : 0;
             if (bad != 0) {
                 ex.respondError(bad);
                 return;

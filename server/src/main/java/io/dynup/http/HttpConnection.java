@@ -1,6 +1,7 @@
 package io.dynup.http;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +57,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private @Nullable ScheduledFuture<?> idleTimer;
     /** The response went out with "close" before the body ended: drain it, then close. */
     private boolean lingering;
+    /** The current request's {@code 100 Continue} went out (or was not due). */
+    private boolean continueSent;
+    /** client_max_body_size of the current request's location; 0 = no limit. */
+    private long maxBody;
 
     /** nginx's lingering_time (30 s) bounds the drain; dynup uses a shorter fixed bound. */
     private static final long LINGERING_TIMEOUT_MS = 5_000;
@@ -182,6 +187,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         requests++;
         framer.start(head);
         bodyDone = framer.isComplete();
+        continueSent = false;
         bodyDemand = false;
         state = bodyDone ? State.RESPONSE : State.BODY;
         dispatch(head);
@@ -198,14 +204,24 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         Server srv = server.get().server();
         ContentHandler handler = runtime.serverRewrite(srv);
         LocationMatch location;
+        byte[] path = runtime.normalizedPath(head);
         if (handler != null) {
             location = new LocationMatch(srv.locations().server(), Captures.NONE, false);
         } else {
-            location = srv.locations().find(runtime.normalizedPath(head));
+            location = srv.locations().find(path);
             handler = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT : runtime.handler(location.location());
         }
-        HttpExchange ex = new HttpExchange(this, head, server.get(), location);
+        HttpExchange ex = new HttpExchange(this, head, server.get(), location, path);
         exchange = ex;
+        // client_max_body_size belongs to the location (a server-level return answers before any location)
+        maxBody = runtime.serverRewrite(srv) != null ? 0 : runtime.maxBodySize(location.location());
+        if (maxBody > 0 && head.contentLength() > maxBody) {
+            logger.info("client intended to send too large body: {} bytes, client: {}", head.contentLength(),
+                        ctx.channel().remoteAddress());
+            // nginx's 413 closes the connection, after draining the body the client is already sending
+            ex.respondErrorAndClose(413);
+            return;
+        }
         try {
             handler.handle(ex);
         } catch (RuntimeException e) {
@@ -234,6 +250,13 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             // a broken chunked body: nothing sensible can follow on this connection
             logger.info("{}, client: {}", e.getMessage(), ctx.channel().remoteAddress());
             fail(e.status());
+            return false;
+        }
+        if (sink != null && maxBody > 0 && framer.payloadBytes() > maxBody) {
+            // a chunked body has no length up front: it is measured as it is taken
+            logger.info("client intended to send too large chunked body: {} bytes, client: {}",
+                        framer.payloadBytes(), ctx.channel().remoteAddress());
+            fail(413);
             return false;
         }
         if (n > 0) {
@@ -271,7 +294,25 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         return false;
     }
 
+    /**
+     * nginx's ngx_http_test_expect: a client that sent {@code Expect: 100-continue} waits for this interim
+     * answer before the body, so it goes out when the body is wanted (taken or discarded), before any final
+     * response.
+     */
+    private void sendContinueIfExpected() {
+        HttpExchange ex = exchange;
+        if (continueSent || bodyDone || ex == null || ex.headSent() || !ex.request().expectsContinue()) {
+            return;
+        }
+        continueSent = true;
+        ByteBuf b = ctx.alloc().buffer(CONTINUE.length);
+        ctx.writeAndFlush(b.writeBytes(CONTINUE), ctx.voidPromise());
+    }
+
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
     void bodySinkSet() {
+        sendContinueIfExpected();
         bodyDemand = true;
         if (state == State.BODY) {
             ctx.channel().eventLoop().execute(this::process);
@@ -302,6 +343,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (ex != exchange || state != State.BODY || bodyDone) {
             return 0;
         }
+        sendContinueIfExpected();
         ByteBuf buf = cumulation;
         if (buf != null && buf.isReadable()) {
             try {
@@ -314,6 +356,11 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             bodyDone = framer.isComplete();
         }
         return 0;
+    }
+
+    /** The client waits for {@code 100 Continue} before the body, and has not had it. */
+    boolean awaitingContinue(HttpExchange ex) {
+        return ex == exchange && !bodyDone && !continueSent && ex.request().expectsContinue();
     }
 
     boolean bodyPending() {
@@ -329,6 +376,11 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     void exchangeFinished(HttpExchange ex, boolean closeAfter) {
         if (ex != exchange || state == State.CLOSED) {
             return;
+        }
+        if (!bodyDone && !continueSent && ex.request().expectsContinue()) {
+            // the answer went out without 100 Continue and without the body: the client may send it or not,
+            // so what comes next cannot be framed; close (after draining what does come)
+            closeAfter = true;
         }
         if ((closeAfter || !keepAliveAllowed(ex.request())) && !bodyDone) {
             // nginx's lingering close: read and drop the rest of the body first, or closing with unread

@@ -40,6 +40,7 @@ public final class HttpExchange {
     private final RequestHead request;
     private final ServerMatch server;
     private final LocationMatch location;
+    private final byte[] path;
     private @Nullable BodySink bodySink;
     private @Nullable Runnable onAbort;
     private boolean headSent;
@@ -47,11 +48,21 @@ public final class HttpExchange {
     private boolean closeAfter;
     private int status;
 
-    HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location) {
+    HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location,
+                 byte[] path) {
         this.connection = connection;
         this.request = request;
         this.server = server;
         this.location = location;
+        this.path = path;
+    }
+
+    /**
+     * nginx's {@code $uri}: the path percent-decoded, with {@code //}, {@code .} and {@code ..} resolved, as
+     * locations were matched against it. Not a copy: do not change it.
+     */
+    public byte[] path() {
+        return path;
     }
 
     /** The request head; valid until the exchange finishes. */
@@ -122,6 +133,17 @@ public final class HttpExchange {
             body.release();
             throw new IllegalStateException("response already started: " + this.status);
         }
+        if (bodySink == null) {
+            if (status < 400) {
+                // nginx's ngx_http_send_response discards an untaken body first, which answers
+                // Expect: 100-continue before the response
+                discardBody();
+            } else if (connection.awaitingContinue(this)) {
+                // nginx's error pages skip 100 Continue (the body is not wanted), so the client may or may not
+                // send it: what follows cannot be framed, the connection ends with this answer
+                closeAfter = true;
+            }
+        }
         boolean keepAlive = clientKeepAlive();
         // nginx's header filter: a 204 has neither body nor the headers that describe one
         boolean noContent = status == 204;
@@ -165,6 +187,12 @@ public final class HttpExchange {
         }
         int port = localAddress().getPort();
         return "http://" + host + (port == 80 ? "" : ":" + port) + location;
+    }
+
+    /** An error page after which the connection closes (nginx clears keepalive for 400, 413, 414, 500, 501). */
+    void respondErrorAndClose(int status) {
+        closeAfter = true;
+        respondError(status);
     }
 
     /** nginx's page for an error status (400, 404, 413, 500, 502, 504, ...). */

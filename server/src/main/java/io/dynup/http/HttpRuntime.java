@@ -42,6 +42,8 @@ public final class HttpRuntime {
 
     private final ServerNames names;
     private final Map<Location, ContentHandler> handlers;
+    /** nginx's client_max_body_size of each location (0: no limit). */
+    private final Map<Location, Long> maxBodySizes;
     /** Servers with a server-level {@code return}: it answers before any location is looked up. */
     private final Map<Server, ContentHandler> serverRewrites;
     private final HeadLimits headLimits;
@@ -50,11 +52,12 @@ public final class HttpRuntime {
     private final long clientHeaderTimeoutMillis;
     private final long clientBodyTimeoutMillis;
 
-    private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers,
+    private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers, Map<Location, Long> maxBodySizes,
                         Map<Server, ContentHandler> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests,
                         long clientHeaderTimeoutMillis, long clientBodyTimeoutMillis) {
         this.names = names;
         this.handlers = handlers;
+        this.maxBodySizes = maxBodySizes;
         this.serverRewrites = serverRewrites;
         this.headLimits = HeadLimits.NGINX_REQUEST;
         this.keepaliveTimeoutMillis = keepaliveTimeoutMillis;
@@ -69,6 +72,7 @@ public final class HttpRuntime {
         Set<String> captureNames = captureNames(names);
         Map<Location, ContentHandler> handlers = new IdentityHashMap<>();
         Map<Server, ContentHandler> serverRewrites = new IdentityHashMap<>();
+        Map<Location, Long> maxBodySizes = new IdentityHashMap<>();
         for (Server server : names.servers()) {
             List<Location> all = new ArrayList<>(server.locations().locations());
             all.add(server.locations().server());
@@ -82,6 +86,7 @@ public final class HttpRuntime {
                     }
                 }
                 handlers.put(location, handler != null ? handler : NOT_FOUND);
+                maxBodySizes.put(location, maxBodySize(config));
             }
             // nginx runs a server-level return in the server rewrite phase: it answers every request of the
             // server, whatever location would have matched
@@ -94,7 +99,7 @@ public final class HttpRuntime {
         int keepaliveRequests = http.first("keepalive_requests").map(d -> ConfigValues.parseInt(d.arg(0))
                 .orElseThrow(() -> ConfigException.at(d.pos(), "\"keepalive_requests\" directive invalid number")))
                 .orElse(1000);
-        return new HttpRuntime(names, handlers, serverRewrites, keepaliveTimeout, keepaliveRequests,
+        return new HttpRuntime(names, handlers, maxBodySizes, serverRewrites, keepaliveTimeout, keepaliveRequests,
                                time(http, "client_header_timeout", Duration.ofSeconds(60)).toMillis(),
                                time(http, "client_body_timeout", Duration.ofSeconds(60)).toMillis());
     }
@@ -120,6 +125,18 @@ public final class HttpRuntime {
         return all;
     }
 
+    /** nginx's default: a request body above 1 MiB is refused with 413 unless configured otherwise. */
+    private static final long DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+
+    private static long maxBodySize(LocationConfig config) {
+        Directive d = config.find("client_max_body_size");
+        if (d == null) {
+            return DEFAULT_MAX_BODY_SIZE;
+        }
+        return ConfigValues.parseOffset(d.arg(0)).orElseThrow(
+                () -> ConfigException.at(d.pos(), "\"client_max_body_size\" directive invalid value"));
+    }
+
     private static Duration time(Directive block, String name, Duration dflt) {
         return block.first(name).map(d -> ConfigValues.parseTime(d.arg(0)).orElseThrow(
                 () -> ConfigException.at(d.pos(), "\"%s\" directive invalid value", name))).orElse(dflt);
@@ -137,6 +154,12 @@ public final class HttpRuntime {
     ContentHandler handler(Location location) {
         ContentHandler h = handlers.get(location);
         return h != null ? h : NOT_FOUND;
+    }
+
+    /** nginx's client_max_body_size for requests in {@code location}; 0 means no limit. */
+    long maxBodySize(Location location) {
+        Long max = maxBodySizes.get(location);
+        return max != null ? max : DEFAULT_MAX_BODY_SIZE;
     }
 
     /** The handler of a server-level {@code return}, which precedes location lookup, or null. */

@@ -53,7 +53,8 @@ public final class Variables {
         switch (name) {
             case "uri":
             case "document_uri":
-                return r.path();
+                // decoded and normalized, as nginx's $uri (the raw form is in $request_uri)
+                return new String(ex.path(), java.nio.charset.StandardCharsets.UTF_8);
             case "args":
             case "query_string":
                 return r.query();

@@ -20,5 +20,15 @@ import io.dynup.upstream.Upstream;
  */
 record ProxyConfig(Upstream upstream, Balancer balancer, @Nullable String uri, @Nullable String prefix,
                    HeadWriter requestHead, HeadWriter chunkedRequestHead, boolean keepalive, long connectTimeoutMs, long readTimeoutMs,
-                   long sendTimeoutMs, Set<NextUpstream> next, int tries, long triesTimeoutMs) {
+                   long sendTimeoutMs, Set<NextUpstream> next, int tries, long triesTimeoutMs,
+                   byte @Nullable [] prefixBytes) {
+
+    /** {@code prefixBytes}: the location prefix as the bytes of {@code $uri} it matches (UTF-8, as locations are). */
+    ProxyConfig(Upstream upstream, Balancer balancer, @Nullable String uri, @Nullable String prefix,
+                HeadWriter requestHead, HeadWriter chunkedRequestHead, boolean keepalive, long connectTimeoutMs,
+                long readTimeoutMs, long sendTimeoutMs, Set<NextUpstream> next, int tries, long triesTimeoutMs) {
+        this(upstream, balancer, uri, prefix, requestHead, chunkedRequestHead, keepalive, connectTimeoutMs,
+             readTimeoutMs, sendTimeoutMs, next, tries, triesTimeoutMs,
+             prefix == null ? null : prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -85,6 +85,7 @@ final class ProxyRequest implements BodySink {
     private boolean requestBodyDone;
     private boolean done;
     private @Nullable ScheduledFuture<?> readTimer;
+    private @Nullable ScheduledFuture<?> sendTimer;
 
     ProxyRequest(HttpExchange ex, ProxyConfig cfg) {
         this.ex = ex;
@@ -152,25 +153,57 @@ final class ProxyRequest implements BodySink {
         if (!requestBodyDone && !requestBodyStarted) {
             requestBodyStarted = true;
             ch.write(head, ch.voidPromise());
+            // nginx arms proxy_read_timeout once the whole request is sent (see onBodyEnd); until then each body
+            // write is bounded by proxy_send_timeout, so a long upload is not cut by the read timeout
             ex.readBody(this);
         } else {
             ch.writeAndFlush(head, ch.voidPromise());
+            armReadTimer();
         }
-        armReadTimer();
         ch.read();
     }
 
-    /** nginx's URI rule: the proxy_pass URI replaces the matched location prefix; no URI sends the client's. */
+    /**
+     * nginx's URI rule (ngx_http_proxy_create_request): the proxy_pass URI replaces the matched location prefix
+     * of {@code $uri} (the decoded, normalized path the location matched), whose rest is escaped again as
+     * ngx_escape_uri does; the query goes as received. No URI part sends the client's URI unchanged.
+     */
     private @Nullable CharSequence uri(RequestHead req) {
         String base = cfg.uri();
         if (base == null) {
             return null;
         }
-        String path = req.path();
-        String prefix = cfg.prefix();
-        String tail = prefix != null && path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+        byte[] path = ex.path();
+        byte[] prefix = cfg.prefixBytes();
+        int from = prefix != null && startsWith(path, prefix) ? prefix.length : 0;
+        StringBuilder sb = new StringBuilder(base.length() + path.length - from + 16).append(base);
+        for (int i = from; i < path.length; i++) {
+            int b = path[i] & 0xff;
+            if (b <= 0x20 || b == '#' || b == '%' || b == '?' || b >= 0x7f) {
+                sb.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+            } else {
+                sb.append((char) b);
+            }
+        }
         String query = req.query();
-        return query == null ? base + tail : base + tail + '?' + query;
+        if (query != null) {
+            sb.append('?').append(query);
+        }
+        return sb;
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean startsWith(byte[] a, byte[] prefix) {
+        if (a.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (a[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- request body, client -> upstream
@@ -182,12 +215,17 @@ final class ProxyRequest implements BodySink {
             bytes.release();
             return;
         }
+        armSendTimer();
         ch.writeAndFlush(bytes).addListener((ChannelFuture f) -> {
+            if (f.channel() != upstream) {
+                return; // from a connection this request gave up
+            }
+            cancelSendTimer();
             if (f.isSuccess()) {
                 if (!done) {
                     ex.demandBody();
                 }
-            } else if (!done && f.channel() == upstream) {
+            } else if (!done) {
                 failed(NextUpstream.ERROR, "writev() failed (" + describe(f.cause()) + ") while sending request to upstream");
             }
         });
@@ -196,6 +234,9 @@ final class ProxyRequest implements BodySink {
     @Override
     public void onBodyEnd() {
         requestBodyDone = true;
+        if (!done && readTimer == null) {
+            armReadTimer();
+        }
     }
 
     // ---- response, upstream -> client
@@ -306,7 +347,7 @@ final class ProxyRequest implements BodySink {
 
     private void complete() {
         done = true;
-        cancelReadTimer();
+        cancelTimers();
         Channel ch = upstream;
         cfg.balancer().release(attempt, false);
         boolean reusable = cfg.keepalive() && response.keepAlive() && requestBodyDone
@@ -331,7 +372,7 @@ final class ProxyRequest implements BodySink {
             // a body delimited by the connection's end
             forwardRemaining();
             done = true;
-            cancelReadTimer();
+            cancelTimers();
             cfg.balancer().release(attempt, false);
             releaseBuffers();
             ex.finish();
@@ -384,7 +425,7 @@ final class ProxyRequest implements BodySink {
     }
 
     private void retryAfter(NextUpstream kind, boolean countsAsFailure) {
-        cancelReadTimer();
+        cancelTimers();
         boolean cached = pooled;
         closeUpstream();
         cfg.balancer().release(attempt, countsAsFailure);
@@ -404,7 +445,7 @@ final class ProxyRequest implements BodySink {
 
     private void respond(int status) {
         done = true;
-        cancelReadTimer();
+        cancelTimers();
         releaseBuffers();
         if (!ex.headSent()) {
             ex.respondError(status);
@@ -416,7 +457,7 @@ final class ProxyRequest implements BodySink {
     /** The response cannot be completed: close both sides (the client sees a truncated response). */
     private void abortBoth(boolean countsAsFailure) {
         done = true;
-        cancelReadTimer();
+        cancelTimers();
         closeUpstream();
         cfg.balancer().release(attempt, countsAsFailure);
         releaseBuffers();
@@ -428,7 +469,7 @@ final class ProxyRequest implements BodySink {
             return;
         }
         done = true;
-        cancelReadTimer();
+        cancelTimers();
         closeUpstream();
         if (peer != null) {
             cfg.balancer().release(attempt, false);
@@ -466,6 +507,30 @@ final class ProxyRequest implements BodySink {
                     + (headForwarded ? "upstream" : "response header from upstream")),
                     cfg.readTimeoutMs(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** proxy_send_timeout: how long one write of the request body may wait for the upstream to take it. */
+    private void armSendTimer() {
+        if (sendTimer == null && cfg.sendTimeoutMs() > 0) {
+            sendTimer = ex.eventLoop().schedule(() -> {
+                sendTimer = null;
+                failed(NextUpstream.TIMEOUT,
+                       "upstream timed out (110: Connection timed out) while sending request to upstream");
+            }, cfg.sendTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelSendTimer() {
+        if (sendTimer != null) {
+            sendTimer.cancel(false);
+            sendTimer = null;
+        }
+    }
+
+    /** Cancels both timers: every path that ends or retries the request comes through here. */
+    private void cancelTimers() {
+        cancelSendTimer();
+        cancelReadTimer();
     }
 
     private void cancelReadTimer() {
@@ -522,9 +587,23 @@ final class ProxyRequest implements BodySink {
         }
     }
 
-    /** The handler a new upstream connection starts with; the request's handler is added on attach. */
+    /**
+     * The handler a new upstream connection starts with; the request's handler, or the pool's, is added after
+     * it. Between the two (a connection being closed) a late failure, such as a write to a connection that
+     * just closed, ends here rather than at the pipeline's tail, which would log it as a bug.
+     */
     @ChannelHandler.Sharable
     static final class NoopHandler extends ChannelInboundHandlerAdapter {
         static final NoopHandler INSTANCE = new NoopHandler();
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.pipeline().last() == this) {
+                logger.debug("upstream connection {} closed: {}", ctx.channel(), cause.toString());
+                ctx.close();
+            } else {
+                ctx.fireExceptionCaught(cause);
+            }
+        }
     }
 }

@@ -167,4 +167,42 @@ class HttpCoreIntegrationTest {
             assertThat(c.awaitClosed()).isTrue();
         }
     }
+
+    @Test
+    void expectContinueIsAnsweredBeforeTheBodyIsDiscarded() throws IOException {
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            // nginx sends 100 Continue, then the answer, and reads and drops the body the client then sends
+            c.send("POST /200 HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            assertThat(c.readHead().startLine()).isEqualTo("HTTP/1.1 100 Continue");
+            Response r = c.read();
+            assertThat(r.text()).isEqualTo("hello");
+            assertThat(r.header("Connection")).isEqualTo("keep-alive");
+            c.send("abcde");
+            c.send("GET /200 HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(c.read().text()).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void expectContinueWithoutBodyUnreadIsNotMistakenForTheNextRequest() throws IOException {
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            // a handler that never looks at the body (404): the connection closes rather than parse a body
+            // that the client may never send as the next request
+            c.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.header("Connection")).isEqualTo("close");
+        }
+    }
+
+    @Test
+    void bodiesAboveNginxsDefaultLimitAreRefused() throws IOException {
+        // client_max_body_size is 1m unless configured
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /200 HTTP/1.1\r\nHost: t\r\nContent-Length: " + (1024 * 1024 + 1) + "\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Connection")).isEqualTo("close");
+        }
+    }
 }

@@ -43,6 +43,7 @@ class RoutingIntegrationTest {
                     location ~ ^/docs/(\\w+)\\.html$ { return 200 "regex html $1"; }
                     location ~ ^/user/(?<name>[a-z]+)/(\\d+)$ { return 200 "user $name $2"; }
                     location = /exact { return 200 "exact"; }
+                    location /vars/ { return 200 "$uri|$request_uri|$args|$arg_b"; }
                     location /nested/ {
                         location ~ \\.txt$ { return 200 "nested regex"; }
                         return 200 "nested prefix";
@@ -170,5 +171,11 @@ class RoutingIntegrationTest {
         // nginx runs a server-level return in the server rewrite phase, before a location is even looked up
         Response r = RawClient.get(dynup.port(), "default.test", "/any/where");
         assertThat(r.text()).isEqualTo("default server");
+    }
+
+    @Test
+    void uriIsDecodedAndNormalizedRequestUriIsNot() throws IOException {
+        Response r = RawClient.get(dynup.port(), "a.test", "/vars/%41b//c/./d?a=1&b=2");
+        assertThat(r.text()).isEqualTo("/vars/Ab/c/d|/vars/%41b//c/./d?a=1&b=2|a=1&b=2|2");
     }
 }

@@ -85,7 +85,17 @@ class BodyIntegrationTest {
                 sentDigests.put(query(uri, "id"), Payload.write(out, n, chunked, p -> { }));
                 return;
             }
-            if (uri.startsWith("/upload")) {
+            if (uri.startsWith("/stall")) {
+                // takes nothing of the body, so the proxy's writes to it stop
+                try {
+                    uploadGate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                res.closeAfter();
+                return;
+            }
+            if (uri.startsWith("/upload") || uri.startsWith("/slow/upload") || uri.startsWith("/limited/upload")) {
                 MessageDigest md = RawClient.sha256();
                 byte[] buf = new byte[64 * 1024];
                 long total = 0;
@@ -115,7 +125,11 @@ class BodyIntegrationTest {
                 upstream u { server %s; keepalive 4; }
                 server {
                     listen 127.0.0.1:$PORT;
+                    client_max_body_size 0;
                     location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; }
+                    location /limited/ { proxy_pass http://u; client_max_body_size 1k; }
+                    location /slow/ { proxy_pass http://u; proxy_read_timeout 1s; proxy_send_timeout 1s; }
+                    location /stall { proxy_pass http://u; proxy_send_timeout 1s; }
                 }
                 """.formatted(backend.address()));
     }
@@ -252,6 +266,92 @@ class BodyIntegrationTest {
             // and the connection goes on
             c.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(c.read().text()).startsWith("3 ");
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredWhenTheBodyIsWanted() throws IOException {
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /upload HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            assertThat(c.readHead().startLine()).isEqualTo("HTTP/1.1 100 Continue");
+            c.send("hello");
+            Response r = c.read();
+            assertThat(r.text()).startsWith("5 ");
+        }
+        // the backend never sees Expect: nginx answers it itself
+        assertThat(backend.requests().get(backend.requests().size() - 1).header("Expect")).isNull();
+    }
+
+    @Test
+    void aSlowUploadIsNotCutByTheReadTimeout() throws Exception {
+        // nginx's proxy_read_timeout starts once the request is sent: an upload that takes 3 s under a 1 s read
+        // timeout is fine as long as each write goes through within proxy_send_timeout
+        uploadRead.set(0);
+        int pieces = 30;
+        int piece = 10 * 1024;
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /slow/upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + pieces * piece + "\r\n\r\n");
+            for (int i = 0; i < pieces; i++) {
+                c.send(new byte[piece]);
+                Thread.sleep(100); // pacing the client, not waiting for a result
+            }
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).startsWith(pieces * piece + " ");
+        }
+    }
+
+    @Test
+    void anUpstreamThatStopsReadingIsASendTimeout() throws Exception {
+        uploadGate = new CountDownLatch(1);
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /stall HTTP/1.1\r\nHost: t\r\nContent-Length: " + BIG + "\r\n\r\n");
+            Future<?> writer = pool.submit(() -> {
+                try {
+                    Payload.write(c.out(), BIG, false, p -> { });
+                } catch (IOException e) {
+                    // the proxy may close once it has answered
+                }
+                return null;
+            });
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(504);
+            uploadGate.countDown();
+            writer.cancel(true);
+        } finally {
+            uploadGate = null;
+        }
+    }
+
+    @Test
+    void bodyAboveClientMaxBodySizeIs413AndCloses() throws IOException {
+        int before = backend.requestCount();
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /limited/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n" + "x".repeat(2000));
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.text()).contains("<title>413 Request Entity Too Large</title>");
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(c.awaitClosed()).isTrue();
+        }
+        assertThat(backend.requestCount()).isEqualTo(before);
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /limited/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1024\r\n\r\n" + "x".repeat(1024));
+            assertThat(c.read().text()).startsWith("1024 ");
+        }
+    }
+
+    @Test
+    void chunkedBodyAboveClientMaxBodySizeIs413() throws IOException {
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /limited/upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 3; i++) {
+                c.send("258\r\n" + "y".repeat(600) + "\r\n");
+            }
+            c.send("0\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(c.awaitClosed()).isTrue();
         }
     }
 }

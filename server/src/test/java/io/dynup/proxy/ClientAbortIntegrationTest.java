@@ -61,6 +61,7 @@ class ClientAbortIntegrationTest {
                 upstream u { server %s; keepalive 8; }
                 server {
                     listen 127.0.0.1:$PORT;
+                    client_max_body_size 0;
                     location / {
                         proxy_pass http://u;
                         proxy_http_version 1.1;

@@ -168,6 +168,31 @@ class ProxyIntegrationTest {
         assertThat(get("/x/").text()).contains("GET /y/ HTTP/1.0");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        // what nginx 1.22.1 sends upstream for proxy_pass http://u/y/ in location /x/: the rest of $uri
+        // (decoded, normalized), escaped again, and the query as received
+        "/x/abc?q=1      | /y/abc?q=1",
+        "/x//abc         | /y/abc",
+        "//x/abc         | /y/abc",
+        "/x/./abc        | /y/abc",
+        "/x/../x/c       | /y/c",
+        "/x/a%20b        | /y/a%20b",
+        "/x/a%3fb        | /y/a%3Fb",
+        "/x/a%2Fb        | /y/a/b",
+        "/x/%41b         | /y/Ab",
+        "/x/%E2%82%AC    | /y/%E2%82%AC",
+        "/x/a%25b        | /y/a%25b",
+        "/x/a%22b?%41    | /y/a\"b?%41"})
+    void proxyPassUriIsBuiltFromTheNormalizedPath(String sent, String forwarded) throws IOException {
+        assertThat(get(sent).text()).contains("GET " + forwarded + " HTTP/1.0");
+    }
+
+    @Test
+    void withoutUriPartTheRequestUriGoesAsReceived() throws IOException {
+        assertThat(get("/plain//a%41?x").text()).contains("GET /plain//a%41?x HTTP/1.0");
+    }
+
     @Test
     void locationWithoutTrailingSlashRedirects() throws IOException {
         Response r = get("/x?a=b");
