@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.dynup.testing.NginxBinary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConfigErrorsNginxIT {
 
-    private static final String NGINX = System.getProperty("nginx.bin", "nginx");
-
     private static final Pattern EMERG = Pattern.compile("\\[emerg\\] \\d+#\\d+: (.*)$", Pattern.MULTILINE);
 
     @TempDir
@@ -32,15 +31,7 @@ class ConfigErrorsNginxIT {
 
     @BeforeAll
     static void nginxIsInstalled() throws InterruptedException {
-        boolean found;
-        try {
-            Process p = new ProcessBuilder(NGINX, "-v").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            found = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            found = false;
-        }
-        assertThat(found).as("nginx at %s", NGINX).isTrue();
+        NginxBinary.assertInstalled();
     }
 
     static Stream<String> brokenConfigs() {
@@ -99,7 +90,7 @@ class ConfigErrorsNginxIT {
     }
 
     private String nginxError(Path conf) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(NGINX, "-t", "-p", dir + "/", "-c", conf.toString(), "-e", "stderr")
+        Process p = new ProcessBuilder(NginxBinary.PATH, "-t", "-p", dir + "/", "-c", conf.toString(), "-e", "stderr")
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import io.dynup.testing.NginxBinary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -29,22 +30,12 @@ class BalancingNginxIT {
 
     static final String DATA = "conformance/balancing.txt";
 
-    private static final String NGINX = System.getProperty("nginx.bin", "nginx");
-
     @TempDir
     Path dir;
 
     @BeforeAll
     static void nginxIsInstalled() throws InterruptedException {
-        boolean found;
-        try {
-            Process p = new ProcessBuilder(NGINX, "-v").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            found = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            found = false;
-        }
-        assertThat(found).as("nginx at %s", NGINX).isTrue();
+        NginxBinary.assertInstalled();
     }
 
     @TestFactory
@@ -55,7 +46,7 @@ class BalancingNginxIT {
     private void check(BalancingCase c) throws Exception {
         Path caseDir = Files.createDirectory(dir.resolve(slug(c.name())));
         long started = System.nanoTime();
-        NginxSide.Run nginx = NginxSide.run(NGINX, c, caseDir);
+        NginxSide.Run nginx = NginxSide.run(NginxBinary.PATH, c, caseDir);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         List<String> dynup = null;
