@@ -61,6 +61,15 @@ public final class HttpServer implements AutoCloseable {
                 });
     }
 
+    /** A listener could not be bound; the message is nginx's. */
+    public static final class BindFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BindFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Binds every listener or none: a bind failure closes what was bound and is thrown. */
     public static HttpServer start(HttpRuntime runtime, Transport transport, EventLoopGroup acceptors,
                                    EventLoopGroup workers) throws InterruptedException {
@@ -80,8 +89,20 @@ public final class HttpServer implements AutoCloseable {
             if (channels.containsKey(address)) {
                 continue;
             }
-            Channel ch = bootstrap.clone().option(ChannelOption.SO_BACKLOG, l.backlog() > 0 ? l.backlog() : 511)
-                                  .bind(address).sync().channel();
+            Channel ch;
+            try {
+                ch = bootstrap.clone().option(ChannelOption.SO_BACKLOG, l.backlog() > 0 ? l.backlog() : 511)
+                              .bind(address).sync().channel();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // nginx: bind() to 127.0.0.1:8080 failed (98: Address already in use)
+                String m = String.valueOf(e.getMessage());
+                String reason = m.contains("already in use") ? "98: Address already in use"
+                        : m.contains("ermission") ? "13: Permission denied"
+                        : m.contains("assign") ? "99: Cannot assign requested address" : m;
+                throw new BindFailedException("bind() to " + l.address().text() + " failed (" + reason + ")", e);
+            }
             channels.put(address, ch);
             bound.add(ch);
             logger.info("listening on {}", ch.localAddress());

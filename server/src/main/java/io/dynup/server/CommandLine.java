@@ -109,7 +109,7 @@ final class CommandLine {
 
     private static void collect(Iterable<Directive> directives, Set<Path> files) {
         for (Directive d : directives) {
-            if (!d.pos().file().toString().equals("command line")) {
+            if (!d.pos().file().toString().equals("/(command line)")) {
                 files.add(d.pos().file());
             }
             collect(d.children(), files);

@@ -1,7 +1,6 @@
 package io.dynup.server;
 
 import java.io.PrintStream;
-import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import io.dynup.config.Config;
 import io.dynup.config.ConfigException;
 import io.dynup.config.ConfigParser;
 import io.dynup.config.Directive;
+import io.dynup.http.HttpServer;
 
 /**
  * {@code bin/dynup}: nginx's command line. With no arguments it serves the embedded default (the seed's
@@ -105,6 +105,7 @@ public final class Main {
             }
             if (test) {
                 DynupServer.check(config);
+                ErrorLog.check(config);
                 err.println("dynup: the configuration file " + name + " syntax is ok");
                 err.println("dynup: configuration file " + name + " test is successful");
                 if (dump) {
@@ -136,7 +137,7 @@ public final class Main {
         if (globals == null) {
             return config;
         }
-        Config extra = ConfigParser.parseString(globals, Path.of("command line"), DynupServer.directives());
+        Config extra = ConfigParser.parseString(globals, Path.of("/(command line)"), DynupServer.directives());
         List<Directive> all = new ArrayList<>(config.directives());
         all.addAll(extra.directives());
         return new Config(config.file(), all);
@@ -146,6 +147,7 @@ public final class Main {
                              PrintStream err) {
         DynupServer server;
         try {
+            ErrorLog.apply(config, prefix);
             server = DynupServer.start(config);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,9 +156,7 @@ public final class Main {
             if (e instanceof ConfigException) {
                 throw (ConfigException) e;
             }
-            // nginx: bind() to 127.0.0.1:8080 failed (98: Address already in use)
-            err.println("dynup: [emerg] " + (e instanceof BindException || e.getCause() instanceof BindException
-                    ? "bind() failed (98: Address already in use): " + e.getMessage() : e.toString()));
+            err.println("dynup: [emerg] " + (e instanceof HttpServer.BindFailedException ? e.getMessage() : e.toString()));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -64,4 +64,36 @@ class MainTest {
         assertThat(run("-t")).isZero();
         assertThat(err()).contains("dynup: configuration file (embedded default) test is successful");
     }
+
+    @Test
+    void errorLogLevelIsChecked() throws IOException {
+        Path conf = Files.writeString(dir.resolve("nginx.conf"), "error_log stderr loud;\n");
+        assertThat(run("-t", "-c", conf.toString())).isEqualTo(1);
+        assertThat(err()).contains("dynup: [emerg] invalid log level \"loud\" in " + conf + ":1");
+    }
+
+    @Test
+    void busyPortIsReportedAsNginxDoes() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path conf = Files.writeString(dir.resolve("nginx.conf"), "http { server { listen 127.0.0.1:"
+                    + taken.getLocalPort() + "; location / { return 200; } } }\n");
+            assertThat(run("-c", conf.toString())).isEqualTo(1);
+            assertThat(err()).contains("dynup: [emerg] bind() to 127.0.0.1:" + taken.getLocalPort()
+                                       + " failed (98: Address already in use)");
+        }
+    }
+
+    @Test
+    void globalDirectivesFromTheCommandLine() throws IOException {
+        Path conf = Files.writeString(dir.resolve("nginx.conf"), "http { }\n");
+        assertThat(run("-t", "-c", conf.toString(), "-g", "worker_processes x;")).isEqualTo(1);
+        assertThat(err()).contains("invalid value \"x\" in \"worker_processes\" directive in /(command line):1");
+    }
+
+    @Test
+    void signalWithoutPidDirectiveIsRefused() throws IOException {
+        Path conf = Files.writeString(dir.resolve("nginx.conf"), "http { }\n");
+        assertThat(run("-s", "reload", "-c", conf.toString())).isEqualTo(1);
+        assertThat(err()).contains("no \"pid\" directive");
+    }
 }
