@@ -18,7 +18,10 @@ public final class Attempt {
     UpstreamSnapshot snapshot;
     /** In the backup tier (nginx's {@code rrp->peers = peers->next}). */
     boolean backup;
-    long[] tried;
+    /** nginx's {@code rrp->data}: the tried set of tiers up to 64 peers, so most requests allocate nothing. */
+    long triedSmall;
+    /** The tried set of larger tiers (nginx allocates {@code rrp->tried} the same way); null otherwise. */
+    long @Nullable [] tried;
     @Nullable Peer current;
     int currentIndex = -1;
     /** The current peer was taken by the single-peer rule: no failure accounting, no retry. */
@@ -33,7 +36,7 @@ public final class Attempt {
 
     Attempt(UpstreamSnapshot snapshot, @Nullable String hashKey, byte @Nullable [] clientAddress) {
         this.snapshot = snapshot;
-        this.tried = new long[words(Math.max(snapshot.primary().size(), snapshot.backup().size()))];
+        sizeTried(Math.max(snapshot.primary().size(), snapshot.backup().size()));
         this.tries = snapshot.tries();
         this.hashKey = hashKey;
         this.clientAddress = clientAddress;
@@ -69,18 +72,29 @@ public final class Attempt {
     }
 
     boolean isTried(int i) {
-        return (tried[i >>> 6] & (1L << i)) != 0;
+        long[] t = tried;
+        return t == null ? i < 64 && (triedSmall & (1L << i)) != 0 : (t[i >>> 6] & (1L << i)) != 0;
     }
 
     void setTried(int i) {
-        tried[i >>> 6] |= 1L << i;
+        long[] t = tried;
+        if (t == null) {
+            triedSmall |= 1L << i;
+        } else {
+            t[i >>> 6] |= 1L << i;
+        }
     }
 
     void clearTried() {
-        java.util.Arrays.fill(tried, 0);
+        triedSmall = 0;
+        if (tried != null) {
+            java.util.Arrays.fill(tried, 0);
+        }
     }
 
-    static int words(int bits) {
-        return Math.max(1, (bits + 63) >>> 6);
+    /** An empty tried set for tiers of up to {@code peers} peers. */
+    void sizeTried(int peers) {
+        triedSmall = 0;
+        tried = peers <= 64 ? null : new long[(peers + 63) >>> 6];
     }
 }

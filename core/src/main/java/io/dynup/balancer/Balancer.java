@@ -311,7 +311,7 @@ public abstract class Balancer {
             }
         }
         List<Peer> newTier = a.backup ? next.backup() : next.primary();
-        a.tried = new long[Attempt.words(Math.max(next.primary().size(), next.backup().size()))];
+        a.sizeTried(Math.max(next.primary().size(), next.backup().size()));
         for (int i = 0; i < newTier.size(); i++) {
             if (tried.containsKey(newTier.get(i).state())) {
                 a.setTried(i);

@@ -197,4 +197,20 @@ class RoundRobinBalancerTest {
         assertThat(p.state().conns()).isZero();
         assertThat(sequence(b, 3)).doesNotContain(String.valueOf(Peers.letterOf(p)));
     }
+
+    @Test
+    void triedSetCoversTiersBeyond64Peers() {
+        Balancer b = rr(io.dynup.testing.Peers.fixture(Peers.many(100).toArray(new io.dynup.model.PeerSpec[0])).upstream());
+        Attempt a = b.newAttempt();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Peer p;
+        while ((p = b.pick(a)) != null) {
+            assertThat(seen.add(p.name())).as("picked twice: %s", p.name()).isTrue();
+            b.release(a, true);
+            if (a.tries() == 0) {
+                break;
+            }
+        }
+        assertThat(seen).hasSize(100);
+    }
 }
