@@ -1,5 +1,8 @@
 package io.dynup.lua;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,8 @@ public final class LuaRequest {
     private final LuaScheduler scheduler;
     private @Nullable Lua thread;
     private int threadRef;
+    /** Coroutines created by the script that called into Java (luajava keeps a record of each). */
+    private @Nullable List<Lua> adopted;
     private int status;
     private boolean headSent;
     private boolean done;
@@ -141,6 +146,34 @@ public final class LuaRequest {
             t.close();
             vm.ended();
         }
+        List<Lua> a = adopted;
+        adopted = null;
+        if (a != null && !vm.isClosed()) {
+            // if the script kept one and runs it again, luajava adopts it anew
+            for (Lua l : a) {
+                l.close();
+            }
+        }
+    }
+
+    @Nullable Lua thread() {
+        return thread;
+    }
+
+    void adopted(Lua l) {
+        if (l == l.getMainState()) {
+            return;
+        }
+        List<Lua> a = adopted;
+        if (a == null) {
+            a = adopted = new ArrayList<>(2);
+        }
+        for (Lua known : a) {
+            if (known == l) {
+                return;
+            }
+        }
+        a.add(l);
     }
 
     // --- called by the VM's Java functions while this request runs -----------------------------------------

@@ -186,6 +186,11 @@ public final class LuaVm implements AutoCloseable {
                 l.push("ngx API called outside of a request");
                 return -1;
             }
+            if (l != request.thread()) {
+                // a coroutine the script created: luajava adopted it to call us, and keeps a record of it
+                // (Java side and registry) until closed; the request closes it when it ends
+                request.adopted(l);
+            }
             try {
                 return f.call(l, request);
             } catch (NgxError e) {
@@ -221,6 +226,7 @@ public final class LuaVm implements AutoCloseable {
     }
 
     private int ngxExit(Lua l, LuaRequest r) {
+        entryThreadOnly(l, r, "exit");
         r.exit((int) l.toNumber(1));
         return 0;
     }
@@ -233,6 +239,7 @@ public final class LuaVm implements AutoCloseable {
     }
 
     private int ngxSleep(Lua l, LuaRequest r) {
+        entryThreadOnly(l, r, "sleep");
         r.sleep(l.toNumber(1));
         return 0;
     }
@@ -245,6 +252,16 @@ public final class LuaVm implements AutoCloseable {
     private int ngxSetStatus(Lua l, LuaRequest r) {
         r.setStatus((int) l.toNumber(1));
         return 0;
+    }
+
+    /**
+     * Yielding calls work from the request's own coroutine only, for now: from a coroutine the script created,
+     * the yield would go to that coroutine instead of suspending the request (OpenResty makes both work).
+     */
+    private static void entryThreadOnly(Lua l, LuaRequest r, String function) {
+        if (l != r.thread()) {
+            throw new NgxError("ngx." + function + " inside a user coroutine is not supported by dynup yet");
+        }
     }
 
     private static ByteBuffer direct(String source) {

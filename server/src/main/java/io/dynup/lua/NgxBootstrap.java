@@ -177,6 +177,8 @@ final class NgxBootstrap {
 
             -- sandbox: nothing in Lua reaches the JVM (luajava's java library and its leftovers), and the
             -- debug functions that could dig the Java functions out of upvalues or the registry are gone
+            -- luajava's package searchers (Java classes and static methods as modules) come after Lua's four
+            for i = #package.loaders, 5, -1 do package.loaders[i] = nil end
             _G.java = nil
             _G.__jthrowable__ = nil
             package.loaded.java = nil

@@ -289,6 +289,45 @@ class LuaVmTest {
     }
 
     @Test
+    void requireCannotLoadJavaClassesOrMethods() {
+        Recorder out = run("ngx.say(#package.loaders, ' ', pcall(require, 'java.lang.System'), ' ', "
+                + "pcall(require, 'java'), ' ', type(require('ffi').cdef))");
+        assertThat(out.body()).isEqualTo("4 false false function\n");
+    }
+
+    @Test
+    void scriptCoroutinesThatCallNgxAreReleasedWithTheRequest() throws Exception {
+        LuaChunk chunk = vm.chunk("content_by_lua(nginx.conf:3)",
+                "for i = 1, 3 do coroutine.wrap(function() ngx.print(i) end)() end "
+                        + "kept = kept or coroutine.wrap(function() while true do ngx.print('k') "
+                        + "coroutine.yield() end end) kept()");
+        for (int i = 0; i < 1000; i++) {
+            Recorder out = new Recorder();
+            vm.request(chunk, out, scheduler).start();
+            assertThat(out.body()).isEqualTo("123k");
+        }
+        assertThat(subThreads()).isEmpty();
+    }
+
+    @Test
+    void yieldingFromAScriptCoroutineIsAClearErrorForNow() {
+        Recorder out = run("coroutine.wrap(function() ngx.sleep(1) end)()");
+        assertThat(out.finishStatus).isEqualTo(500);
+        assertThat(messages()).anyMatch(m -> m.contains("ngx.sleep inside a user coroutine is not supported"));
+    }
+
+    @Test
+    void bareYieldInTheEntryThreadResumesAtOnce() {
+        assertThat(run("ngx.print('a') coroutine.yield() ngx.print('b')").body()).isEqualTo("ab");
+    }
+
+    List<?> subThreads() throws Exception {
+        java.lang.reflect.Field subThreads = party.iroiro.luajava.AbstractLua.class.getDeclaredField("subThreads");
+        subThreads.setAccessible(true);
+        return (List<?>) subThreads.get(vm.main());
+    }
+
+    @Test
     void isLuaJit() {
         assertThat(run("ngx.print(type(jit), ' ', jit.version:sub(1, 6))").body()).isEqualTo("table LuaJIT");
     }
@@ -331,9 +370,7 @@ class LuaVmTest {
         assertThat(after).as("Lua heap KiB after 100k requests (baseline %s)", baseline)
                 .isLessThan(baseline + 256).isLessThan(4096);
         // luajava's Java-side record of each coroutine is gone too
-        java.lang.reflect.Field subThreads = party.iroiro.luajava.AbstractLua.class.getDeclaredField("subThreads");
-        subThreads.setAccessible(true);
-        assertThat((List<?>) subThreads.get(vm.main())).isEmpty();
+        assertThat(subThreads()).isEmpty();
     }
 
     @Test
