@@ -153,6 +153,18 @@ final class NgxBootstrap {
                 jlog(level, where .. concat(buf))
             end
 
+            -- OpenResty's print: ngx.log(ngx.NOTICE, ...)
+            function _G.print(...)
+                local info = getinfo(2, "Sl")
+                local where = ""
+                if info and info.currentline and info.currentline > 0 then
+                    where = info.short_src .. ":" .. info.currentline .. ": "
+                end
+                local buf = {}
+                for i = 1, select("#", ...) do buf[i] = tostring((select(i, ...))) end
+                jlog(6, where .. concat(buf))
+            end
+
             local ngx = setmetatable(api, {
                 __index = function(_, k)
                     if k == "status" then return jgetstatus() end

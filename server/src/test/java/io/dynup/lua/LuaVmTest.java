@@ -328,6 +328,33 @@ class LuaVmTest {
     }
 
     @Test
+    void printLogsAtNoticeAsOpenRestyDoes() {
+        run("print('hello ', 1, nil)");
+        assertThat(messages()).contains("INFO [lua] content_by_lua(nginx.conf:42):1: hello 1nil");
+    }
+
+    @Test
+    void sleepInsidePcallSuspendsTheRequest() {
+        Recorder out = run("local ok = pcall(function() ngx.sleep(1) ngx.print('in') end) ngx.print(' ', ok)");
+        assertThat(out.body()).isEqualTo("in true");
+    }
+
+    @Test
+    void cancelledRequestIsReleasedAndSilent() {
+        Recorder out = new Recorder();
+        LuaRequest r = vm.request(vm.chunk("content_by_lua(nginx.conf:1)", "ngx.sleep(1) ngx.say('late')"),
+                out, scheduler);
+        r.start();
+        assertThat(vm.liveRequests()).isOne();
+        r.cancel();
+        assertThat(vm.liveRequests()).isZero();
+        assertThat(r.isDone()).isTrue();
+        scheduler.advance(2000);
+        assertThat(out.body()).isEmpty();
+        assertThat(out.finishStatus).isEqualTo(-1);
+    }
+
+    @Test
     void isLuaJit() {
         assertThat(run("ngx.print(type(jit), ' ', jit.version:sub(1, 6))").body()).isEqualTo("table LuaJIT");
     }
