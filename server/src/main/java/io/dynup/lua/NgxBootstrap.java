@@ -1,0 +1,202 @@
+package io.dynup.lua;
+
+/**
+ * The Lua half of the {@code ngx} API, run once per VM. It receives the Java functions as arguments and keeps
+ * them in upvalues only, so Lua code never holds a Java object (no reflection into the JVM). Yielding calls are
+ * Lua wrappers around a Java call that records the request's wish, then {@code coroutine.yield()}: Java
+ * functions cannot yield.
+ */
+final class NgxBootstrap {
+
+    private NgxBootstrap() {
+    }
+
+    static final String CHUNK_NAME = "=dynup.ngx";
+
+    static final String SOURCE = """
+            local jwrite, jexit, jlog, jsleep, jgetstatus, jsetstatus = ...
+            local type, tostring, tonumber, select, error, pairs, rawget, getmetatable, setmetatable =
+                  type, tostring, tonumber, select, error, pairs, rawget, getmetatable, setmetatable
+            local concat, yield, floor = table.concat, coroutine.yield, math.floor
+            local traceback, getinfo = debug.traceback, debug.getinfo
+
+            local null = newproxy(true)
+            getmetatable(null).__tostring = function() return "null" end
+
+            -- OpenResty's ngx_http_lua_copy_str_in_table: strings, numbers, booleans, nil, ngx.null, array tables
+            local function flatten(buf, n, v, fname, argi)
+                local t = type(v)
+                if t == "string" then
+                    n = n + 1; buf[n] = v
+                elseif t == "number" then
+                    n = n + 1; buf[n] = tostring(v)
+                elseif t == "boolean" then
+                    n = n + 1; buf[n] = v and "true" or "false"
+                elseif t == "nil" then
+                    n = n + 1; buf[n] = "nil"
+                elseif v == null then
+                    n = n + 1; buf[n] = "null"
+                elseif t == "table" then
+                    local max = 0
+                    for k in pairs(v) do
+                        if type(k) ~= "number" or k < 1 or floor(k) ~= k then
+                            return nil, "bad argument #" .. argi .. " to '" .. fname .. "' (non-array table found)"
+                        end
+                        if k > max then max = k end
+                    end
+                    for i = 1, max do
+                        local err
+                        n, err = flatten(buf, n, v[i], fname, argi)
+                        if not n then return nil, err end
+                    end
+                else
+                    return nil, "bad argument #" .. argi .. " to '" .. fname .. "' (string, number, boolean, nil, "
+                        .. "ngx.null, or array table expected, got " .. t .. ")"
+                end
+                return n
+            end
+
+            local function output(fname, newline, ...)
+                local buf, n = {}, 0
+                for i = 1, select("#", ...) do
+                    local err
+                    n, err = flatten(buf, n, (select(i, ...)), fname, i)
+                    if not n then error(err, 3) end
+                end
+                if newline then n = n + 1; buf[n] = "\\n" end
+                local err = jwrite(concat(buf, "", 1, n))
+                if err then return nil, err end
+                return 1
+            end
+
+            local api = {
+                null = null,
+                OK = 0, ERROR = -1, AGAIN = -2, DONE = -4, DECLINED = -5,
+                STDERR = 0, EMERG = 1, ALERT = 2, CRIT = 3, ERR = 4, WARN = 5, NOTICE = 6, INFO = 7, DEBUG = 8,
+                HTTP_CONTINUE = 100, HTTP_SWITCHING_PROTOCOLS = 101,
+                HTTP_OK = 200, HTTP_CREATED = 201, HTTP_ACCEPTED = 202, HTTP_NO_CONTENT = 204,
+                HTTP_PARTIAL_CONTENT = 206, HTTP_SPECIAL_RESPONSE = 300, HTTP_MOVED_PERMANENTLY = 301,
+                HTTP_MOVED_TEMPORARILY = 302, HTTP_SEE_OTHER = 303, HTTP_NOT_MODIFIED = 304,
+                HTTP_TEMPORARY_REDIRECT = 307, HTTP_PERMANENT_REDIRECT = 308, HTTP_BAD_REQUEST = 400,
+                HTTP_UNAUTHORIZED = 401, HTTP_PAYMENT_REQUIRED = 402, HTTP_FORBIDDEN = 403, HTTP_NOT_FOUND = 404,
+                HTTP_NOT_ALLOWED = 405, HTTP_NOT_ACCEPTABLE = 406, HTTP_REQUEST_TIMEOUT = 408, HTTP_CONFLICT = 409,
+                HTTP_GONE = 410, HTTP_UPGRADE_REQUIRED = 426, HTTP_TOO_MANY_REQUESTS = 429, HTTP_CLOSE = 444,
+                HTTP_ILLEGAL = 451, HTTP_INTERNAL_SERVER_ERROR = 500, HTTP_METHOD_NOT_IMPLEMENTED = 501,
+                HTTP_BAD_GATEWAY = 502, HTTP_SERVICE_UNAVAILABLE = 503, HTTP_GATEWAY_TIMEOUT = 504,
+                HTTP_VERSION_NOT_SUPPORTED = 505, HTTP_INSUFFICIENT_STORAGE = 507,
+                HTTP_GET = 2, HTTP_HEAD = 4, HTTP_POST = 8, HTTP_PUT = 16, HTTP_DELETE = 32, HTTP_MKCOL = 64,
+                HTTP_COPY = 128, HTTP_MOVE = 256, HTTP_OPTIONS = 512, HTTP_PROPFIND = 1024,
+                HTTP_PROPPATCH = 2048, HTTP_LOCK = 4096, HTTP_UNLOCK = 8192, HTTP_PATCH = 16384,
+                HTTP_TRACE = 32768,
+            }
+
+            -- not tail calls: error levels count on the say/print frame being there
+            function api.say(...)
+                local ok, err = output("say", true, ...)
+                if ok then return ok end
+                return nil, err
+            end
+            function api.print(...)
+                local ok, err = output("print", false, ...)
+                if ok then return ok end
+                return nil, err
+            end
+
+            function api.exit(status)
+                local s = tonumber(status)
+                if not s then
+                    error("bad argument #1 to 'exit' (number expected, got " .. type(status) .. ")", 2)
+                end
+                jexit(s)
+                return yield()
+            end
+
+            function api.sleep(seconds)
+                local s = tonumber(seconds)
+                if not s then
+                    error("bad argument #1 to 'sleep' (number expected, got " .. type(seconds) .. ")", 2)
+                end
+                if s < 0 then error("invalid sleep duration \\"" .. tostring(seconds) .. "\\"", 2) end
+                jsleep(s)
+                return yield()
+            end
+
+            function api.log(level, ...)
+                if type(level) ~= "number" then
+                    error("bad argument #1 to 'log' (number expected, got " .. type(level) .. ")", 2)
+                end
+                if level < 0 or level > 8 then error("bad log level: " .. level, 2) end
+                local buf = {}
+                for i = 1, select("#", ...) do
+                    local v = select(i, ...)
+                    local t = type(v)
+                    if t == "string" then buf[i] = v
+                    elseif t == "number" then buf[i] = tostring(v)
+                    elseif t == "nil" then buf[i] = "nil"
+                    elseif t == "boolean" then buf[i] = v and "true" or "false"
+                    elseif v == null then buf[i] = "null"
+                    else
+                        local mt = getmetatable(v)
+                        if t == "table" and type(mt) == "table" and rawget(mt, "__tostring") then
+                            buf[i] = tostring(v)
+                        else
+                            error("bad argument #" .. (i + 1) .. " to 'log' (expected table to have __tostring "
+                                .. "metamethod)", 2)
+                        end
+                    end
+                end
+                local info = getinfo(2, "Sl")
+                local where = ""
+                if info and info.currentline and info.currentline > 0 then
+                    where = info.short_src .. ":" .. info.currentline .. ": "
+                end
+                jlog(level, where .. concat(buf))
+            end
+
+            -- OpenResty's print: ngx.log(ngx.NOTICE, ...)
+            function _G.print(...)
+                local info = getinfo(2, "Sl")
+                local where = ""
+                if info and info.currentline and info.currentline > 0 then
+                    where = info.short_src .. ":" .. info.currentline .. ": "
+                end
+                local buf = {}
+                for i = 1, select("#", ...) do buf[i] = tostring((select(i, ...))) end
+                jlog(6, where .. concat(buf))
+            end
+
+            local ngx = setmetatable(api, {
+                __index = function(_, k)
+                    if k == "status" then return jgetstatus() end
+                    error("ngx." .. tostring(k) .. " is not supported by dynup", 2)
+                end,
+                __newindex = function(t, k, v)
+                    if k == "status" then
+                        local s = tonumber(v)
+                        if not s then error("bad ngx.status value: " .. tostring(v), 2) end
+                        jsetstatus(s)
+                    else
+                        rawset(t, k, v)
+                    end
+                end,
+            })
+            _G.ngx = ngx
+
+            -- the error handler of an aborted entry thread: message and traceback, as OpenResty logs them
+            local function abort_report(co, msg)
+                return traceback(co, msg)
+            end
+
+            -- sandbox: nothing in Lua reaches the JVM (luajava's java library and its leftovers), and the
+            -- debug functions that could dig the Java functions out of upvalues or the registry are gone
+            -- luajava's package searchers (Java classes and static methods as modules) come after Lua's four
+            for i = #package.loaders, 5, -1 do package.loaders[i] = nil end
+            _G.java = nil
+            _G.__jthrowable__ = nil
+            package.loaded.java = nil
+            debug.getupvalue, debug.setupvalue, debug.upvalueid, debug.upvaluejoin = nil, nil, nil, nil
+            debug.getregistry, debug.getlocal, debug.setlocal = nil, nil, nil
+            debug.getmetatable, debug.setmetatable, debug.getfenv, debug.setfenv = nil, nil, nil, nil
+            return abort_report
+            """;
+}

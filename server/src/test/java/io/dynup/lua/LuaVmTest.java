@@ -1,0 +1,428 @@
+package io.dynup.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+class LuaVmTest {
+
+    /** A virtual clock: tasks run in due order when the test advances it; nothing really sleeps. */
+    static final class ManualScheduler implements LuaScheduler {
+        record Task(long due, long seq, Runnable task) {
+        }
+
+        final PriorityQueue<Task> queue = new PriorityQueue<>(
+                (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
+        long now;
+        long seq;
+
+        @Override
+        public void schedule(Runnable task, long delayMillis) {
+            queue.add(new Task(now + delayMillis, seq++, task));
+        }
+
+        void advance(long millis) {
+            long until = now + millis;
+            while (!queue.isEmpty() && queue.peek().due <= until) {
+                Task t = queue.poll();
+                now = t.due;
+                t.task.run();
+            }
+            now = until;
+        }
+    }
+
+    static class Recorder implements LuaOutput {
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int headStatus = -1;
+        int finishStatus = -1;
+        boolean aborted;
+
+        @Override
+        public void sendHead(int status) {
+            assertThat(headStatus).as("one head").isEqualTo(-1);
+            headStatus = status;
+        }
+
+        @Override
+        public void write(byte[] bytes) {
+            body.writeBytes(bytes);
+        }
+
+        @Override
+        public void finish(int status) {
+            assertThat(finishStatus).as("one finish").isEqualTo(-1);
+            finishStatus = status;
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+        }
+
+        String body() {
+            return body.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    LuaVm vm;
+    ManualScheduler scheduler = new ManualScheduler();
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Level savedLevel;
+
+    @BeforeEach
+    void setUp() {
+        vm = new LuaVm();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.dynup.lua");
+        savedLevel = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(logs);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.dynup.lua");
+        logger.detachAppender(logs);
+        logger.setLevel(savedLevel);
+        if (!vm.isClosed()) {
+            vm.close();
+        }
+    }
+
+    Recorder run(String source) {
+        Recorder out = new Recorder();
+        LuaRequest r = vm.request(vm.chunk("content_by_lua(nginx.conf:42)", source), out, scheduler);
+        r.start();
+        scheduler.advance(Long.MAX_VALUE / 4);
+        assertThat(r.isDone()).isTrue();
+        return out;
+    }
+
+    List<String> messages() {
+        List<String> m = new ArrayList<>();
+        for (ILoggingEvent e : logs.list) {
+            m.add(e.getLevel() + " " + e.getFormattedMessage());
+        }
+        return m;
+    }
+
+    @Test
+    void sayAndPrintWriteTheBody() {
+        Recorder out = run("ngx.say('hello', ' ', 42) ngx.print('a', true, nil, false) ngx.say()");
+        assertThat(out.headStatus).isEqualTo(200);
+        assertThat(out.body()).isEqualTo("hello 42\natruenilfalse\n");
+        assertThat(out.finishStatus).isEqualTo(200);
+    }
+
+    @Test
+    void tablesAreFlattenedAsOpenRestyDoes() {
+        Recorder out = run("ngx.say({'a', {'b', 1, {'c'}}, ngx.null}, 'd') ngx.print({})");
+        assertThat(out.body()).isEqualTo("ab1cnulld\n");
+    }
+
+    @Test
+    void nonArrayTableIsAnError() {
+        Recorder out = run("ngx.say({a = 1})");
+        assertThat(out.finishStatus).isEqualTo(500);
+        assertThat(messages()).anyMatch(m -> m.contains(
+                "content_by_lua(nginx.conf:42):1: bad argument #1 to 'say' (non-array table found)"));
+    }
+
+    @Test
+    void sayReturnsOne() {
+        assertThat(run("ngx.say(ngx.say('x'))").body()).isEqualTo("x\n1\n");
+    }
+
+    @Test
+    void exitEndsTheRequestWithItsStatus() {
+        Recorder out = run("ngx.exit(404) ngx.say('never')");
+        assertThat(out.headStatus).isEqualTo(-1);
+        assertThat(out.finishStatus).isEqualTo(404);
+        assertThat(out.body()).isEmpty();
+    }
+
+    @Test
+    void exitInsidePcallStillEnds() {
+        Recorder out = run("pcall(function() ngx.exit(403) end) ngx.say('never')");
+        assertThat(out.finishStatus).isEqualTo(403);
+        assertThat(out.body()).isEmpty();
+    }
+
+    @Test
+    void exitAfterOutputKeepsTheSentStatus() {
+        Recorder out = run("ngx.say('x') ngx.exit(ngx.HTTP_OK) ngx.say('never')");
+        assertThat(out.finishStatus).isEqualTo(200);
+        assertThat(out.body()).isEqualTo("x\n");
+    }
+
+    @Test
+    void statusIsReadAndSet() {
+        Recorder out = run("ngx.say(ngx.status) ngx.status = 201 ngx.say(ngx.status)");
+        // the head went out with the first say: 200, and later sets are refused with an error log
+        assertThat(out.headStatus).isEqualTo(200);
+        assertThat(out.body()).isEqualTo("0\n200\n");
+        assertThat(messages()).anyMatch(m -> m.contains("attempt to set ngx.status after sending out"));
+
+        Recorder out2 = run("ngx.status = 201 ngx.say(ngx.status)");
+        assertThat(out2.headStatus).isEqualTo(201);
+        assertThat(out2.finishStatus).isEqualTo(201);
+        assertThat(out2.body()).isEqualTo("201\n");
+    }
+
+    @Test
+    void logGoesToTheErrorLogWithItsLevel() {
+        run("ngx.log(ngx.ERR, 'bad ', 1, ' ', nil)\nngx.log(ngx.WARN, 'careful')\nngx.log(ngx.INFO, 'fyi')");
+        assertThat(messages()).contains(
+                "ERROR [lua] content_by_lua(nginx.conf:42):1: bad 1 nil",
+                "WARN [lua] content_by_lua(nginx.conf:42):2: careful",
+                "INFO [lua] content_by_lua(nginx.conf:42):3: fyi");
+        assertThat(run("ngx.say(ngx.ERR, ngx.WARN, ngx.INFO)").body()).isEqualTo("457\n");
+    }
+
+    @Test
+    void sleepSuspendsAndResumesInOrderOnTheScheduler() {
+        List<Recorder> outs = new ArrayList<>();
+        LuaChunk chunk = vm.chunk("content_by_lua(nginx.conf:1)",
+                "ngx.say('a') ngx.sleep(0.5) ngx.say('b') ngx.sleep(0.001) ngx.say('c')");
+        LuaChunk fast = vm.chunk("content_by_lua(nginx.conf:2)", "ngx.sleep(0.1) ngx.say('fast')");
+        Recorder slow = new Recorder();
+        Recorder quick = new Recorder();
+        vm.request(chunk, slow, scheduler).start();
+        vm.request(fast, quick, scheduler).start();
+        outs.add(slow);
+        assertThat(slow.body()).isEqualTo("a\n");
+        assertThat(quick.body()).isEmpty();
+        assertThat(vm.liveRequests()).isEqualTo(2);
+
+        scheduler.advance(100);
+        assertThat(quick.body()).isEqualTo("fast\n");
+        assertThat(quick.finishStatus).isEqualTo(200);
+        assertThat(slow.body()).isEqualTo("a\n");
+
+        scheduler.advance(400);
+        assertThat(slow.body()).isEqualTo("a\nb\n");
+        assertThat(slow.finishStatus).isEqualTo(-1);
+        scheduler.advance(1);
+        assertThat(slow.body()).isEqualTo("a\nb\nc\n");
+        assertThat(slow.finishStatus).isEqualTo(200);
+        assertThat(vm.liveRequests()).isZero();
+    }
+
+    @Test
+    void tenThousandConcurrentSleepersCostNoThreads() {
+        int n = 10_000;
+        int threadsBefore = Thread.activeCount();
+        LuaChunk chunk = vm.chunk("content_by_lua(nginx.conf:7)",
+                "local t = ... ngx.sleep(1) ngx.sleep(0.001) ngx.print('done')");
+        List<Recorder> outs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Recorder out = new Recorder();
+            outs.add(out);
+            vm.request(chunk, out, scheduler).start();
+        }
+        assertThat(vm.liveRequests()).isEqualTo(n);
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
+        scheduler.advance(1000);
+        assertThat(outs).allMatch(o -> o.finishStatus == -1);
+        scheduler.advance(1);
+        assertThat(outs).allMatch(o -> o.finishStatus == 200 && o.body().equals("done"));
+        assertThat(vm.liveRequests()).isZero();
+    }
+
+    @Test
+    void runtimeErrorIs500AndLoggedAsOpenRestyDoes() {
+        Recorder out = run("local a = 1\n\n\n\nsay('hello')\n");
+        assertThat(out.finishStatus).isEqualTo(500);
+        assertThat(out.headStatus).isEqualTo(-1);
+        assertThat(messages()).anyMatch(m -> m.startsWith("ERROR lua entry thread aborted: runtime error: "
+                + "content_by_lua(nginx.conf:42):5: attempt to call global 'say' (a nil value)")
+                && m.contains("stack traceback:"));
+    }
+
+    @Test
+    void errorAfterOutputAbortsTheResponse() {
+        Recorder out = run("ngx.say('partial') error('boom')");
+        assertThat(out.aborted).isTrue();
+        assertThat(out.finishStatus).isEqualTo(-1);
+        assertThat(messages()).anyMatch(m -> m.contains("content_by_lua(nginx.conf:42):1: boom"));
+    }
+
+    @Test
+    void javaExceptionsNeverReachLuaAsObjects() {
+        Recorder out = new Recorder() {
+            @Override
+            public void write(byte[] bytes) {
+                throw new IllegalStateException("sink broke");
+            }
+        };
+        vm.request(vm.chunk("content_by_lua(nginx.conf:9)",
+                "local ok, err = pcall(ngx.say, 'x') ngx.status = 200 "
+                        + "_G.err_type = type(err) _G.err_msg = err"), out, scheduler).start();
+        Recorder probe = run("ngx.say(err_type, ' ', err_msg, ' ', type(__jthrowable__))");
+        assertThat(probe.body()).isEqualTo("string dynup internal error: IllegalStateException nil\n");
+    }
+
+    @Test
+    void sandboxHasNoJava() {
+        Recorder out = run("ngx.say(type(java), ' ', type(package.loaded.java), ' ', type(debug.getregistry), "
+                + "' ', type(debug.getupvalue), ' ', type(debug.traceback))");
+        assertThat(out.body()).isEqualTo("nil nil nil nil function\n");
+    }
+
+    @Test
+    void requireCannotLoadJavaClassesOrMethods() {
+        Recorder out = run("ngx.say(#package.loaders, ' ', pcall(require, 'java.lang.System'), ' ', "
+                + "pcall(require, 'java'), ' ', type(require('ffi').cdef))");
+        assertThat(out.body()).isEqualTo("4 false false function\n");
+    }
+
+    @Test
+    void scriptCoroutinesThatCallNgxAreReleasedWithTheRequest() throws Exception {
+        LuaChunk chunk = vm.chunk("content_by_lua(nginx.conf:3)",
+                "for i = 1, 3 do coroutine.wrap(function() ngx.print(i) end)() end "
+                        + "kept = kept or coroutine.wrap(function() while true do ngx.print('k') "
+                        + "coroutine.yield() end end) kept()");
+        for (int i = 0; i < 1000; i++) {
+            Recorder out = new Recorder();
+            vm.request(chunk, out, scheduler).start();
+            assertThat(out.body()).isEqualTo("123k");
+        }
+        assertThat(subThreads()).isEmpty();
+    }
+
+    @Test
+    void yieldingFromAScriptCoroutineIsAClearErrorForNow() {
+        Recorder out = run("coroutine.wrap(function() ngx.sleep(1) end)()");
+        assertThat(out.finishStatus).isEqualTo(500);
+        assertThat(messages()).anyMatch(m -> m.contains("ngx.sleep inside a user coroutine is not supported"));
+    }
+
+    @Test
+    void bareYieldInTheEntryThreadResumesAtOnce() {
+        assertThat(run("ngx.print('a') coroutine.yield() ngx.print('b')").body()).isEqualTo("ab");
+    }
+
+    List<?> subThreads() throws Exception {
+        java.lang.reflect.Field subThreads = party.iroiro.luajava.AbstractLua.class.getDeclaredField("subThreads");
+        subThreads.setAccessible(true);
+        return (List<?>) subThreads.get(vm.main());
+    }
+
+    @Test
+    void printLogsAtNoticeAsOpenRestyDoes() {
+        run("print('hello ', 1, nil)");
+        assertThat(messages()).contains("INFO [lua] content_by_lua(nginx.conf:42):1: hello 1nil");
+    }
+
+    @Test
+    void sleepInsidePcallSuspendsTheRequest() {
+        Recorder out = run("local ok = pcall(function() ngx.sleep(1) ngx.print('in') end) ngx.print(' ', ok)");
+        assertThat(out.body()).isEqualTo("in true");
+    }
+
+    @Test
+    void cancelledRequestIsReleasedAndSilent() {
+        Recorder out = new Recorder();
+        LuaRequest r = vm.request(vm.chunk("content_by_lua(nginx.conf:1)", "ngx.sleep(1) ngx.say('late')"),
+                out, scheduler);
+        r.start();
+        assertThat(vm.liveRequests()).isOne();
+        r.cancel();
+        assertThat(vm.liveRequests()).isZero();
+        assertThat(r.isDone()).isTrue();
+        scheduler.advance(2000);
+        assertThat(out.body()).isEmpty();
+        assertThat(out.finishStatus).isEqualTo(-1);
+    }
+
+    @Test
+    void isLuaJit() {
+        assertThat(run("ngx.print(type(jit), ' ', jit.version:sub(1, 6))").body()).isEqualTo("table LuaJIT");
+    }
+
+    @Test
+    void unsupportedNgxFunctionsRaiseANamedError() {
+        Recorder out = run("ngx.location.capture('/x')");
+        assertThat(out.finishStatus).isEqualTo(500);
+        assertThat(messages()).anyMatch(m -> m.contains(
+                "content_by_lua(nginx.conf:42):1: ngx.location is not supported by dynup"));
+        assertThat(run("local ok, err = pcall(function() return ngx.nope end) ngx.say(ok, ' ', err)").body())
+                .isEqualTo("false content_by_lua(nginx.conf:42):1: ngx.nope is not supported by dynup\n");
+    }
+
+    @Test
+    void chunksAreCompiledOncePerVm() {
+        LuaChunk a = vm.chunk("content_by_lua(nginx.conf:1)", "ngx.say(1)");
+        assertThat(vm.chunk("content_by_lua(nginx.conf:1)", "ngx.say(1)")).isSameAs(a);
+        assertThat(vm.chunk("content_by_lua(nginx.conf:2)", "ngx.say(1)")).isNotSameAs(a);
+        assertThatThrownBy(() -> vm.chunk("content_by_lua(nginx.conf:3)", "ngx.say("))
+                .isInstanceOf(LuaException.class).hasMessageContaining("content_by_lua(nginx.conf:3):1:");
+    }
+
+    @Test
+    void finishedCoroutinesAreReleased() throws Exception {
+        LuaChunk chunk = vm.chunk("content_by_lua(nginx.conf:5)",
+                "local t = {} for i = 1, 10 do t[i] = i end ngx.say(#t) ngx.sleep(0)");
+        LuaChunk failing = vm.chunk("content_by_lua(nginx.conf:6)", "ngx.exit(204)");
+        for (int i = 0; i < 2_000; i++) {
+            vm.request(i % 2 == 0 ? chunk : failing, new Recorder(), scheduler).start();
+            scheduler.advance(0);
+        }
+        double baseline = vm.collectGarbageKb();
+        for (int i = 0; i < 100_000; i++) {
+            vm.request(i % 2 == 0 ? chunk : failing, new Recorder(), scheduler).start();
+            scheduler.advance(0);
+        }
+        assertThat(vm.liveRequests()).isZero();
+        double after = vm.collectGarbageKb();
+        assertThat(after).as("Lua heap KiB after 100k requests (baseline %s)", baseline)
+                .isLessThan(baseline + 256).isLessThan(4096);
+        // luajava's Java-side record of each coroutine is gone too
+        assertThat(subThreads()).isEmpty();
+    }
+
+    @Test
+    void vmIsConfinedToItsThread() throws Exception {
+        LuaChunk chunk = vm.chunk("content_by_lua(nginx.conf:1)", "ngx.say(1)");
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        CompletableFuture.runAsync(() -> {
+            try {
+                vm.request(chunk, new Recorder(), scheduler).start();
+            } catch (Throwable t) {
+                error.set(t);
+            }
+        }).get();
+        assertThat(error.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("confined");
+        assertThatThrownBy(() -> CompletableFuture.runAsync(() -> vm.chunk("x", "return 1")).get())
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closedVmDropsSuspendedRequests() {
+        Recorder out = new Recorder();
+        vm.request(vm.chunk("content_by_lua(nginx.conf:1)", "ngx.sleep(1) ngx.say(1)"), out, scheduler).start();
+        vm.close();
+        scheduler.advance(2000);
+        assertThat(out.finishStatus).isEqualTo(-1);
+        assertThatThrownBy(() -> vm.chunk("x", "return 1")).isInstanceOf(IllegalStateException.class);
+    }
+}
