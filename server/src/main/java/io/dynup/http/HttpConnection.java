@@ -352,6 +352,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         return head.keepAlive() && requests < runtime.keepaliveRequests() && runtime.keepaliveTimeoutMillis() > 0;
     }
 
+    /** Called by the exchange when it cannot complete: nginx terminates such a request without lingering. */
+    void exchangeAborted(HttpExchange ex) {
+        if (ex != exchange || state == State.CLOSED) {
+            return;
+        }
+        releaseExchange();
+        closeNow();
+    }
+
     /** Called by the exchange when its response is complete. */
     void exchangeFinished(HttpExchange ex, boolean closeAfter) {
         if (ex != exchange || state == State.CLOSED) {

@@ -232,12 +232,15 @@ public final class HttpExchange {
         connection.exchangeFinished(this, closeAfter);
     }
 
-    /** Ends the exchange by closing the client connection (nothing more can be sent). */
+    /**
+     * Ends the exchange by closing the client connection now (nothing more can be sent): what was written is
+     * flushed, and no request body is waited for, so a client with a truncated response learns it at once.
+     */
     public void abort() {
         if (!finished) {
             finished = true;
             closeAfter = true;
-            connection.exchangeFinished(this, true);
+            connection.exchangeAborted(this);
         }
     }
 

@@ -146,6 +146,19 @@ class UpstreamFailureIntegrationTest {
     }
 
     @Test
+    void truncationClosesAtOnceEvenWithARequestBodyPending() throws IOException {
+        // the client is still to send most of its body: the connection must not linger for it, the client
+        // must learn at once that its response is cut
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /cut-length HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n0123456789");
+            long from = System.nanoTime();
+            assertThatThrownBy(c::read).isInstanceOf(EOFException.class);
+            assertThat((System.nanoTime() - from) / 1_000_000).isLessThan(2_500L);
+        }
+        peerIsReleased();
+    }
+
+    @Test
     void upstreamClosingMidChunkClosesTheClient() throws IOException {
         truncated("/cut-chunked");
     }
