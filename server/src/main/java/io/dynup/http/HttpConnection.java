@@ -245,6 +245,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (sink != null) {
                 bodyDemand = false;
                 sink.onBody(slice);
+                if (state == State.CLOSED) {
+                    return false; // the taker failed at once and the exchange ended with the connection
+                }
             } else {
                 slice.release();
             }
