@@ -237,7 +237,18 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             // a chunked body has no length up front: it is measured as it is taken
             logger.info("client intended to send too large chunked body: {} bytes, client: {}",
                         framer.payloadBytes(), ctx.channel().remoteAddress());
-            fail(413);
+            buf.skipBytes(n); // framed already: dropped, so the framer and the buffer stay in step
+            HttpExchange ex = exchange;
+            if (ex.headSent()) {
+                fail(0);
+                return false;
+            }
+            // the taker is told as if the client had gone (a proxy drops its upstream request); the framing
+            // is intact, so the 413 goes out and the rest of the body is drained before the close, as for a
+            // Content-Length above the limit
+            ex.detachBodySink();
+            ex.clientClosed();
+            ex.respondErrorAndClose(413);
             return false;
         }
         if (n > 0) {
