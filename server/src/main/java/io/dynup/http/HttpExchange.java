@@ -58,6 +58,19 @@ public final class HttpExchange {
     }
 
     /**
+     * nginx's {@code $args}: the query without '?' and without a {@code #fragment}, or null when the URI has
+     * none.
+     */
+    public @Nullable String args() {
+        String q = request.query();
+        if (q == null) {
+            return null;
+        }
+        int fragment = q.indexOf('#');
+        return fragment < 0 ? q : q.substring(0, fragment);
+    }
+
+    /**
      * nginx's {@code $uri}: the path percent-decoded, with {@code //}, {@code .} and {@code ..} resolved, as
      * locations were matched against it. Not a copy: do not change it.
      */

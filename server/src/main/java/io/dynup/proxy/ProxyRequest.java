@@ -185,7 +185,7 @@ final class ProxyRequest implements BodySink {
                 sb.append((char) b);
             }
         }
-        String query = req.query();
+        String query = ex.args();
         if (query != null) {
             sb.append('?').append(query);
         }
