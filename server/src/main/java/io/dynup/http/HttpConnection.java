@@ -19,10 +19,13 @@ import io.dynup.http.wire.RequestHead;
 import io.dynup.http.wire.RequestHeadParser;
 import io.dynup.http.wire.WireException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -57,6 +60,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private @Nullable ScheduledFuture<?> idleTimer;
     /** The response went out with "close" before the body ended: drain it, then close. */
     private boolean lingering;
+    /** Closed for requests, but reading and dropping until the client closes (see lingeringClose). */
+    private boolean draining;
     /** The current request's {@code 100 Continue} went out (or was not due). */
     private boolean continueSent;
     /** client_max_body_size of the current request's location; 0 = no limit. */
@@ -92,6 +97,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         ByteBuf in = (ByteBuf) msg;
         if (state == State.CLOSED) {
             in.release();
+            if (draining) {
+                ctx.read(); // dropped; read on until the client closes its side (see lingeringClose)
+            }
             return;
         }
         cancelIdleTimer();
@@ -256,7 +264,18 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             // a chunked body has no length up front: it is measured as it is taken
             logger.info("client intended to send too large chunked body: {} bytes, client: {}",
                         framer.payloadBytes(), ctx.channel().remoteAddress());
-            fail(413);
+            buf.skipBytes(n); // framed already: dropped, so the framer and the buffer stay in step
+            HttpExchange ex = exchange;
+            if (ex.headSent()) {
+                fail(0);
+                return false;
+            }
+            // the taker is told as if the client had gone (a proxy drops its upstream request); the framing
+            // is intact, so the 413 goes out and the rest of the body is drained before the close, as for a
+            // Content-Length above the limit
+            ex.detachBodySink();
+            ex.clientClosed();
+            ex.respondErrorAndClose(413);
             return false;
         }
         if (n > 0) {
@@ -264,6 +283,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (sink != null) {
                 bodyDemand = false;
                 sink.onBody(slice);
+                if (state == State.CLOSED) {
+                    return false; // the taker failed at once and the exchange ended with the connection
+                }
             } else {
                 slice.release();
             }
@@ -372,6 +394,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                && runtime.keepaliveTimeoutMillis() > 0;
     }
 
+    /** Called by the exchange when it cannot complete: nginx terminates such a request without lingering. */
+    void exchangeAborted(HttpExchange ex) {
+        if (ex != exchange || state == State.CLOSED) {
+            return;
+        }
+        releaseExchange();
+        closeNow();
+    }
+
     /** Called by the exchange when its response is complete. */
     void exchangeFinished(HttpExchange ex, boolean closeAfter) {
         if (ex != exchange || state == State.CLOSED) {
@@ -393,9 +424,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (closeAfter || !keepAliveAllowed(ex.request())) {
-            state = State.CLOSED;
             releaseExchange();
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (cumulation != null && cumulation.isReadable()) {
+                // the client pipelined more than this connection will answer, and may still be sending:
+                // nginx closes such a connection lingering
+                lingeringClose();
+            } else {
+                state = State.CLOSED;
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         if (!bodyDone) {
@@ -439,7 +476,30 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                                + "Content-Length: " + body.readableBytes() + "\r\nConnection: close\r\n\r\n",
                                java.nio.charset.StandardCharsets.ISO_8859_1);
         ctx.write(head);
-        ctx.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(body);
+        lingeringClose();
+    }
+
+    /**
+     * nginx's lingering close: the answer is flushed and sending stops (FIN), but what the client still sends
+     * is read and dropped until it closes its side, for at most {@link #LINGERING_TIMEOUT_MS}. Closing with its
+     * bytes unread would reset the connection, and a reset can destroy the answer before the client reads it.
+     */
+    private void lingeringClose() {
+        state = State.CLOSED;
+        draining = true;
+        cancelIdleTimer();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess() || !(f.channel() instanceof DuplexChannel)) {
+                f.channel().close();
+                return;
+            }
+            ((DuplexChannel) f.channel()).shutdownOutput();
+            ctx.read();
+        });
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGERING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -462,7 +522,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private void closeNow() {
         state = State.CLOSED;
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void dropEmptyCumulation() {

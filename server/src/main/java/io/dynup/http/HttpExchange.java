@@ -58,6 +58,19 @@ public final class HttpExchange {
     }
 
     /**
+     * nginx's {@code $args}: the query without '?' and without a {@code #fragment}, or null when the URI has
+     * none.
+     */
+    public @Nullable String args() {
+        String q = request.query();
+        if (q == null) {
+            return null;
+        }
+        int fragment = q.indexOf('#');
+        return fragment < 0 ? q : q.substring(0, fragment);
+    }
+
+    /**
      * nginx's {@code $uri}: the path percent-decoded, with {@code //}, {@code .} and {@code ..} resolved, as
      * locations were matched against it. Not a copy: do not change it.
      */
@@ -232,12 +245,15 @@ public final class HttpExchange {
         connection.exchangeFinished(this, closeAfter);
     }
 
-    /** Ends the exchange by closing the client connection (nothing more can be sent). */
+    /**
+     * Ends the exchange by closing the client connection now (nothing more can be sent): what was written is
+     * flushed, and no request body is waited for, so a client with a truncated response learns it at once.
+     */
     public void abort() {
         if (!finished) {
             finished = true;
             closeAfter = true;
-            connection.exchangeFinished(this, true);
+            connection.exchangeAborted(this);
         }
     }
 

@@ -195,6 +195,11 @@ public final class HttpRuntime {
      */
     byte[] normalizedPath(RequestHead head) {
         String path = head.path();
+        int fragment = path.indexOf('#');
+        if (fragment >= 0) {
+            // a fragment is no part of the path: nginx's ngx_http_parse_complex_uri stops at '#'
+            path = path.substring(0, fragment);
+        }
         byte[] raw = path.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         if (!head.uriNeedsNormalization()) {
             return raw;

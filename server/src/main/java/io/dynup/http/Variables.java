@@ -57,9 +57,9 @@ public final class Variables {
                 return new String(ex.path(), java.nio.charset.StandardCharsets.UTF_8);
             case "args":
             case "query_string":
-                return r.query();
+                return ex.args();
             case "is_args":
-                return r.query() != null ? "?" : "";
+                return ex.args() != null ? "?" : "";
             case "request_uri":
                 return r.uri();
             case "host": {
@@ -89,7 +89,7 @@ public final class Variables {
                 break;
         }
         if (name.startsWith("arg_")) {
-            return arg(r.query(), name.substring(4));
+            return arg(ex.args(), name.substring(4));
         }
         if (name.startsWith("http_")) {
             return r.headerValue(new AsciiString(name.substring(5).replace('_', '-')));

@@ -185,7 +185,7 @@ final class ProxyRequest implements BodySink {
                 sb.append((char) b);
             }
         }
-        String query = req.query();
+        String query = ex.args();
         if (query != null) {
             sb.append('?').append(query);
         }
@@ -323,7 +323,7 @@ final class ProxyRequest implements BodySink {
             }
         } catch (WireException e) {
             logger.error("upstream sent invalid chunked response while reading upstream, {}", context());
-            abortBoth(true);
+            abortBoth();
             return;
         }
         if (framer.isComplete()) {
@@ -380,7 +380,7 @@ final class ProxyRequest implements BodySink {
         }
         if (headForwarded) {
             logger.error("upstream prematurely closed connection while reading upstream, {}", context());
-            abortBoth(false);
+            abortBoth();
             return;
         }
         failed(NextUpstream.ERROR, "upstream prematurely closed connection while reading response header from upstream");
@@ -418,7 +418,7 @@ final class ProxyRequest implements BodySink {
         }
         logger.error("{}, {}", message, context());
         if (headForwarded) {
-            abortBoth(true);
+            abortBoth();
             return;
         }
         retryAfter(kind, true);
@@ -455,11 +455,13 @@ final class ProxyRequest implements BodySink {
     }
 
     /** The response cannot be completed: close both sides (the client sees a truncated response). */
-    private void abortBoth(boolean countsAsFailure) {
+    private void abortBoth() {
         done = true;
         cancelTimers();
         closeUpstream();
-        cfg.balancer().release(attempt, countsAsFailure);
+        // nginx frees the peer as a success once the response has begun (ngx_http_upstream_finalize_request
+        // frees with state 0): a failure mid-body does not count toward max_fails
+        cfg.balancer().release(attempt, false);
         releaseBuffers();
         ex.abort();
     }
@@ -579,7 +581,7 @@ final class ProxyRequest implements BodySink {
             if (ctx.channel() == upstream) {
                 if (headForwarded) {
                     logger.error("recv() failed ({}) while reading upstream, {}", describe(cause), context());
-                    abortBoth(true);
+                    abortBoth();
                 } else {
                     failed(NextUpstream.ERROR, "recv() failed (" + describe(cause) + ") while reading response header from upstream");
                 }

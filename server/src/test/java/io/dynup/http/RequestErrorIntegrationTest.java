@@ -120,4 +120,33 @@ class RequestErrorIntegrationTest {
         refused("BAD\r\n\r\n", 400);
         assertThat(RawClient.get(dynup.port(), "t", "/").text()).isEqualTo("fine");
     }
+
+    @Test
+    void theAnswerSurvivesAClientStillSending() throws Exception {
+        // the client goes on sending after the point where the request is refused: closing with its bytes
+        // unread would reset the connection and could destroy the answer; nginx's lingering close reads and
+        // drops them first
+        java.util.concurrent.atomic.AtomicReference<IOException> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    c.send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+                    for (int i = 0; i < 256; i++) {
+                        c.send(new byte[16 * 1024]);
+                    }
+                } catch (IOException e) {
+                    writeFailure.set(e);
+                }
+            });
+            writer.start();
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(414);
+            // an orderly end (FIN), not a reset
+            assertThat(c.in().read()).isEqualTo(-1);
+            writer.join(10_000);
+            assertThat(writer.isAlive()).isFalse();
+            // the server took everything the client had to say before it closed: no reset
+            assertThat(writeFailure.get()).isNull();
+        }
+    }
 }

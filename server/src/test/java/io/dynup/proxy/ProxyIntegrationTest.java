@@ -183,7 +183,12 @@ class ProxyIntegrationTest {
         "/x/%41b         | /y/Ab",
         "/x/%E2%82%AC    | /y/%E2%82%AC",
         "/x/a%25b        | /y/a%25b",
-        "/x/a%22b?%41    | /y/a\"b?%41"})
+        "/x/a%22b?%41    | /y/a\"b?%41",
+        // a fragment is no part of $uri or $args
+        "/x/a#b          | /y/a",
+        "/x/a#b?c        | /y/a",
+        "/x/a?b#c?d      | /y/a?b",
+        "/x/a%23b        | /y/a%23b"})
     void proxyPassUriIsBuiltFromTheNormalizedPath(String sent, String forwarded) throws IOException {
         assertThat(get(sent).text()).contains("GET " + forwarded + " HTTP/1.0");
     }
@@ -191,6 +196,7 @@ class ProxyIntegrationTest {
     @Test
     void withoutUriPartTheRequestUriGoesAsReceived() throws IOException {
         assertThat(get("/plain//a%41?x").text()).contains("GET /plain//a%41?x HTTP/1.0");
+        assertThat(get("/plain?q=1#frag").text()).contains("GET /plain?q=1#frag HTTP/1.0");
     }
 
     @Test

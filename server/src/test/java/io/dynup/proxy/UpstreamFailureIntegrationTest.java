@@ -79,7 +79,8 @@ class UpstreamFailureIntegrationTest {
             }
         });
         dynup = Dynup.start("""
-                upstream u { server %s max_fails=0; keepalive 4; }
+                upstream u { server %1$s max_fails=0; keepalive 4; }
+                upstream counted { server %1$s max_fails=1; server 127.0.0.1:1 down; }
                 server {
                     listen 127.0.0.1:$PORT;
                     location / {
@@ -88,6 +89,7 @@ class UpstreamFailureIntegrationTest {
                         proxy_set_header Connection "";
                         proxy_read_timeout 3s;
                     }
+                    location /counted/ { proxy_pass http://counted/; }
                 }
                 """.formatted(backend.address()));
     }
@@ -143,6 +145,29 @@ class UpstreamFailureIntegrationTest {
     @Test
     void upstreamClosingMidBodyClosesTheClient() throws IOException {
         truncated("/cut-length");
+    }
+
+    @Test
+    void failureAfterTheHeadDoesNotCountTowardMaxFails() throws IOException {
+        // nginx frees the peer as a success once the response has begun (ngx_http_upstream_finalize_request)
+        truncated("/counted/cut-length");
+        assertThat(dynup.upstreams().getPeers(UpstreamKind.HTTP, "counted").get().get(0).state().fails()).isZero();
+        // a failure before the head does count
+        is502("/counted/garbage");
+        assertThat(dynup.upstreams().getPeers(UpstreamKind.HTTP, "counted").get().get(0).state().fails()).isOne();
+    }
+
+    @Test
+    void truncationClosesAtOnceEvenWithARequestBodyPending() throws IOException {
+        // the client is still to send most of its body: the connection must not linger for it, the client
+        // must learn at once that its response is cut
+        try (RawClient c = RawClient.connect(dynup.port())) {
+            c.send("POST /cut-length HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n0123456789");
+            long from = System.nanoTime();
+            assertThatThrownBy(c::read).isInstanceOf(EOFException.class);
+            assertThat((System.nanoTime() - from) / 1_000_000).isLessThan(2_500L);
+        }
+        peerIsReleased();
     }
 
     @Test
