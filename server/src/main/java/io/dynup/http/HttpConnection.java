@@ -55,7 +55,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean bodyDemand;
     private int requests;
     /** The server reloaded or is quitting: no keep-alive after the current response. */
-    private boolean draining;
+    private boolean quitting;
     /** The one timer of the connection: keepalive_timeout while idle, or the timeout of the read it waits for. */
     private @Nullable ScheduledFuture<?> idleTimer;
     /** The response went out with "close" before the body ended: drain it, then close. */
@@ -115,7 +115,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == HttpServer.DRAIN) {
-            draining = true;
+            quitting = true;
             if (requests > 0 && state == State.HEAD && (cumulation == null || !cumulation.isReadable())) {
                 closeNow();
             }
@@ -390,7 +390,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     boolean keepAliveAllowed(RequestHead head) {
-        return head.keepAlive() && !draining && requests < runtime.keepaliveRequests()
+        return head.keepAlive() && !quitting && requests < runtime.keepaliveRequests()
                && runtime.keepaliveTimeoutMillis() > 0;
     }
 
