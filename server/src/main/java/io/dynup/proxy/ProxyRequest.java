@@ -73,6 +73,8 @@ final class ProxyRequest implements BodySink {
     private final BodyFramer framer = BodyFramer.forResponses();
     private @Nullable Attempt attempt;
     private @Nullable Peer peer;
+    /** {@link #peer} was picked and not yet released: its {@code conns} counts this request. */
+    private boolean peerHeld;
     private @Nullable Channel upstream;
     private boolean pooled;
     private @Nullable ByteBuf cumulation;
@@ -98,12 +100,17 @@ final class ProxyRequest implements BodySink {
         a.limitTries(cfg.tries());
         attempt = a;
         ex.onAbort(this::clientAborted);
-        connectNext();
+        try {
+            connectNext();
+        } catch (RuntimeException e) {
+            unexpected(e);
+        }
     }
 
     private void connectNext() {
         Peer p = cfg.balancer().pick(attempt);
         peer = p;
+        peerHeld = p != null;
         if (p == null) {
             logger.error("no live upstreams while connecting to upstream, {}", context());
             respond(502);
@@ -123,7 +130,7 @@ final class ProxyRequest implements BodySink {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeoutMs()))
                 .handler(NoopHandler.INSTANCE);
-        b.connect(p.spec().address()).addListener((ChannelFuture f) -> {
+        b.connect(p.spec().address()).addListener((ChannelFuture f) -> guarded(() -> {
             if (done) {
                 if (f.isSuccess()) {
                     f.channel().close();
@@ -137,7 +144,7 @@ final class ProxyRequest implements BodySink {
             } else {
                 failed(NextUpstream.ERROR, "connect() failed (" + describe(f.cause()) + ") while connecting to upstream");
             }
-        });
+        }));
     }
 
     private void attach(Channel ch) {
@@ -216,7 +223,7 @@ final class ProxyRequest implements BodySink {
             return;
         }
         armSendTimer();
-        ch.writeAndFlush(bytes).addListener((ChannelFuture f) -> {
+        ch.writeAndFlush(bytes).addListener((ChannelFuture f) -> guarded(() -> {
             if (f.channel() != upstream) {
                 return; // from a connection this request gave up
             }
@@ -228,7 +235,7 @@ final class ProxyRequest implements BodySink {
             } else if (!done) {
                 failed(NextUpstream.ERROR, "writev() failed (" + describe(f.cause()) + ") while sending request to upstream");
             }
-        });
+        }));
     }
 
     @Override
@@ -349,7 +356,7 @@ final class ProxyRequest implements BodySink {
         done = true;
         cancelTimers();
         Channel ch = upstream;
-        cfg.balancer().release(attempt, false);
+        releasePeer(false);
         boolean reusable = cfg.keepalive() && response.keepAlive() && requestBodyDone
                            && !cumulation.isReadable() && ch.isActive()
                            && UpstreamPool.countRequest(ch, cfg.upstream().config().keepaliveRequests());
@@ -373,7 +380,7 @@ final class ProxyRequest implements BodySink {
             forwardRemaining();
             done = true;
             cancelTimers();
-            cfg.balancer().release(attempt, false);
+            releasePeer(false);
             releaseBuffers();
             ex.finish();
             return;
@@ -428,7 +435,7 @@ final class ProxyRequest implements BodySink {
         cancelTimers();
         boolean cached = pooled;
         closeUpstream();
-        cfg.balancer().release(attempt, countsAsFailure);
+        releasePeer(countsAsFailure);
         if (cached && kind == NextUpstream.ERROR) {
             // a cached connection the peer had closed says little about the peer: nginx grants one more try,
             // after the release, which zeroes the tries of a single peer
@@ -461,7 +468,7 @@ final class ProxyRequest implements BodySink {
         closeUpstream();
         // nginx frees the peer as a success once the response has begun (ngx_http_upstream_finalize_request
         // frees with state 0): a failure mid-body does not count toward max_fails
-        cfg.balancer().release(attempt, false);
+        releasePeer(false);
         releaseBuffers();
         ex.abort();
     }
@@ -473,9 +480,7 @@ final class ProxyRequest implements BodySink {
         done = true;
         cancelTimers();
         closeUpstream();
-        if (peer != null) {
-            cfg.balancer().release(attempt, false);
-        }
+        releasePeer(false);
         releaseBuffers();
     }
 
@@ -504,9 +509,9 @@ final class ProxyRequest implements BodySink {
     private void armReadTimer() {
         cancelReadTimer();
         if (cfg.readTimeoutMs() > 0) {
-            readTimer = ex.eventLoop().schedule(() -> failed(NextUpstream.TIMEOUT,
+            readTimer = ex.eventLoop().schedule(() -> guarded(() -> failed(NextUpstream.TIMEOUT,
                     "upstream timed out (110: Connection timed out) while reading "
-                    + (headForwarded ? "upstream" : "response header from upstream")),
+                    + (headForwarded ? "upstream" : "response header from upstream"))),
                     cfg.readTimeoutMs(), TimeUnit.MILLISECONDS);
         }
     }
@@ -514,11 +519,11 @@ final class ProxyRequest implements BodySink {
     /** proxy_send_timeout: how long one write of the request body may wait for the upstream to take it. */
     private void armSendTimer() {
         if (sendTimer == null && cfg.sendTimeoutMs() > 0) {
-            sendTimer = ex.eventLoop().schedule(() -> {
+            sendTimer = ex.eventLoop().schedule(() -> guarded(() -> {
                 sendTimer = null;
                 failed(NextUpstream.TIMEOUT,
                        "upstream timed out (110: Connection timed out) while sending request to upstream");
-            }, cfg.sendTimeoutMs(), TimeUnit.MILLISECONDS);
+            }), cfg.sendTimeoutMs(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -542,11 +547,53 @@ final class ProxyRequest implements BodySink {
         }
     }
 
+    /** Ends the use of the picked peer, once: nginx's free after its get. */
+    private void releasePeer(boolean failed) {
+        if (peerHeld) {
+            peerHeld = false;
+            cfg.balancer().release(attempt, failed);
+        }
+    }
+
+    /**
+     * Runs an event of this request. A bug here must not leave the client waiting or the peer counted busy
+     * forever: it is logged as the bug it is, and the request ends with what it holds freed.
+     */
+    private void guarded(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            unexpected(e);
+        }
+    }
+
+    private void unexpected(RuntimeException e) {
+        logger.error("unexpected error in proxy_pass, {}", context(), e);
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelTimers();
+        closeUpstream();
+        releasePeer(false);
+        releaseBuffers();
+        try {
+            if (!ex.headSent() && !ex.finished()) {
+                ex.respondError(500);
+            } else {
+                ex.abort();
+            }
+        } catch (RuntimeException again) {
+            ex.abort();
+        }
+    }
+
     /** nginx's error_log context: client, request, upstream, host. */
     private String context() {
         RequestHead req = ex.request();
         String host = req.refCnt() > 0 ? req.host() : null;
-        return "client: " + ex.remoteAddress().getAddress().getHostAddress()
+        java.net.InetSocketAddress remote = ex.remoteAddress();
+        return "client: " + (remote != null ? remote.getAddress().getHostAddress() : "-")
                + ", server: " + ex.server().server().primaryName()
                + ", request: \"" + (req.refCnt() > 0 ? req.startLine() : "") + "\""
                + ", upstream: \"http://" + (peer != null ? peer.name() : cfg.upstream().name())
@@ -566,25 +613,30 @@ final class ProxyRequest implements BodySink {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            onUpstreamData((ByteBuf) msg);
+            guarded(() -> onUpstreamData((ByteBuf) msg));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (ctx.channel() == upstream) {
-                onUpstreamClosed();
+                guarded(ProxyRequest.this::onUpstreamClosed);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (ctx.channel() == upstream) {
-                if (headForwarded) {
-                    logger.error("recv() failed ({}) while reading upstream, {}", describe(cause), context());
-                    abortBoth();
-                } else {
-                    failed(NextUpstream.ERROR, "recv() failed (" + describe(cause) + ") while reading response header from upstream");
-                }
+                guarded(() -> {
+                    if (headForwarded) {
+                        logger.error("recv() failed ({}) while reading upstream, {}", describe(cause), context());
+                        abortBoth();
+                    } else {
+                        failed(NextUpstream.ERROR, "recv() failed (" + describe(cause)
+                                                   + ") while reading response header from upstream");
+                    }
+                });
+            } else {
+                ctx.close();
             }
         }
     }

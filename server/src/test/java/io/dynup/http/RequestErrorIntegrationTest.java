@@ -3,6 +3,7 @@ package io.dynup.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,7 +127,7 @@ class RequestErrorIntegrationTest {
         // the client goes on sending after the point where the request is refused: closing with its bytes
         // unread would reset the connection and could destroy the answer; nginx's lingering close reads and
         // drops them first
-        java.util.concurrent.atomic.AtomicReference<IOException> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<IOException> writeFailure = new AtomicReference<>();
         try (RawClient c = RawClient.connect(dynup.port())) {
             Thread writer = new Thread(() -> {
                 try {
