@@ -471,10 +471,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         state = State.CLOSED;
         ByteBuf body = StatusLines.errorPage(ctx.alloc(), page);
         ByteBuf head = ctx.alloc().buffer(200);
-        StatusLines.writeStatusLine(head, status);
-        head.writeCharSequence("Server: dynup\r\nDate: " + HttpDate.now() + "\r\nContent-Type: text/html\r\n"
-                               + "Content-Length: " + body.readableBytes() + "\r\nConnection: close\r\n\r\n",
-                               java.nio.charset.StandardCharsets.ISO_8859_1);
+        StatusLines.writeOwnHead(head, status, "text/html", body.readableBytes(), null, false);
         ctx.write(head);
         ctx.write(body);
         lingeringClose();

@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.netty.util.AsciiString;
 
 /**
  * One request on a client connection and its response, as the content handler sees it. Confined to the
@@ -25,16 +24,6 @@ import io.netty.util.AsciiString;
  * connection reads no further request (pipelined requests wait their turn).
  */
 public final class HttpExchange {
-
-    private static final AsciiString SERVER = AsciiString.cached("Server");
-    private static final AsciiString DATE = AsciiString.cached("Date");
-    private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
-    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-    private static final AsciiString CONNECTION = AsciiString.cached("Connection");
-    private static final AsciiString LOCATION = AsciiString.cached("Location");
-    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-    private static final AsciiString CLOSE = AsciiString.cached("close");
-    private static final AsciiString DYNUP = AsciiString.cached("dynup");
 
     private final HttpConnection connection;
     private final RequestHead request;
@@ -161,20 +150,8 @@ public final class HttpExchange {
         // nginx's header filter: a 204 has neither body nor the headers that describe one
         boolean noContent = status == 204;
         ByteBuf head = alloc().buffer(256);
-        StatusLines.writeStatusLine(head, status);
-        StatusLines.writeHeader(head, SERVER, DYNUP);
-        StatusLines.writeHeader(head, DATE, HttpDate.now());
-        if (contentType != null && !noContent) {
-            StatusLines.writeHeader(head, CONTENT_TYPE, contentType);
-        }
-        if (!noContent) {
-            StatusLines.writeHeader(head, CONTENT_LENGTH, Integer.toString(body.readableBytes()));
-        }
-        if (location != null) {
-            StatusLines.writeHeader(head, LOCATION, absolute(location));
-        }
-        StatusLines.writeHeader(head, CONNECTION, keepAlive ? KEEP_ALIVE : CLOSE);
-        head.writeByte('\r').writeByte('\n');
+        StatusLines.writeOwnHead(head, status, noContent ? null : contentType, noContent ? -1 : body.readableBytes(),
+                                 location == null ? null : absolute(location), keepAlive);
         sendHead(head, !keepAlive, status);
         if (request.method() == Method.HEAD || noContent) {
             body.release();

@@ -2,6 +2,8 @@ package io.dynup.http;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AsciiString;
@@ -87,5 +89,37 @@ public final class StatusLines {
         out.writeByte('\r').writeByte('\n');
     }
 
+    /**
+     * The head of a response dynup makes itself: status line, {@code Server}, {@code Date}, then
+     * {@code Content-Type} and {@code Content-Length} unless null / negative, {@code Location} unless null,
+     * {@code Connection}, and the empty line.
+     */
+    static void writeOwnHead(ByteBuf out, int status, @Nullable CharSequence contentType, long contentLength,
+                             @Nullable CharSequence location, boolean keepAlive) {
+        writeStatusLine(out, status);
+        writeHeader(out, SERVER, DYNUP);
+        writeHeader(out, DATE, HttpDate.now());
+        if (contentType != null) {
+            writeHeader(out, CONTENT_TYPE, contentType);
+        }
+        if (contentLength >= 0) {
+            writeHeader(out, CONTENT_LENGTH, Long.toString(contentLength));
+        }
+        if (location != null) {
+            writeHeader(out, LOCATION, location);
+        }
+        writeHeader(out, CONNECTION, keepAlive ? KEEP_ALIVE : CLOSE);
+        out.writeByte('\r').writeByte('\n');
+    }
+
     private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
+    private static final AsciiString SERVER = AsciiString.cached("Server");
+    private static final AsciiString DATE = AsciiString.cached("Date");
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+    private static final AsciiString CONNECTION = AsciiString.cached("Connection");
+    private static final AsciiString LOCATION = AsciiString.cached("Location");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
+    private static final AsciiString DYNUP = AsciiString.cached("dynup");
 }
