@@ -131,7 +131,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         cancelIdleTimer();
         HttpExchange ex = exchange;
         if (ex != null && was != State.CLOSED) {
-            ex.clientClosed();
+            ex.connectionClosed();
         }
         releaseExchange();
         if (cumulation != null) {
@@ -210,16 +210,16 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         Server srv = server.get().server();
-        ContentHandler handler = runtime.serverRewrite(srv);
+        RequestChain chain = runtime.serverRewrite(srv);
         LocationMatch location;
         byte[] path = runtime.normalizedPath(head);
-        if (handler != null) {
+        if (chain != null) {
             location = new LocationMatch(srv.locations().server(), Captures.NONE, false);
         } else {
             location = srv.locations().find(path);
-            handler = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT : runtime.handler(location.location());
+            chain = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT_CHAIN : runtime.handler(location.location());
         }
-        HttpExchange ex = new HttpExchange(this, head, server.get(), location, path);
+        HttpExchange ex = new HttpExchange(this, head, server.get(), location, path, chain);
         exchange = ex;
         // client_max_body_size belongs to the location (a server-level return answers before any location)
         maxBody = runtime.serverRewrite(srv) != null ? 0 : runtime.maxBodySize(location.location());
@@ -230,16 +230,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             ex.respondErrorAndClose(413);
             return;
         }
-        try {
-            handler.handle(ex);
-        } catch (RuntimeException e) {
-            logger.error("unexpected error in {} for \"{}\"", handler, head.startLine(), e);
-            if (!ex.headSent() && !ex.finished()) {
-                ex.respondError(500);
-            } else {
-                ex.abort();
-            }
-        }
+        ex.proceed();
     }
 
     /** True when the body is complete and processing may go on. */

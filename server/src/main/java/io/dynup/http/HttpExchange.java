@@ -1,8 +1,12 @@
 package io.dynup.http;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dynup.http.route.Captures;
 import io.dynup.http.route.LocationMatch;
@@ -25,11 +29,18 @@ import io.netty.channel.EventLoop;
  */
 public final class HttpExchange {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
+
     private final HttpConnection connection;
     private final RequestHead request;
     private final ServerMatch server;
     private final LocationMatch location;
     private final byte[] path;
+    private final RequestChain chain;
+    /** The next step of {@link #chain} to run: phase handlers, then content (at {@code phases.length}). */
+    private int step;
+    /** Variables set while the request runs ({@code set}, {@code ngx.var}, {@code $upstream_addr}). */
+    private @Nullable Map<String, String> variables;
     private @Nullable BodySink bodySink;
     private @Nullable Runnable onAbort;
     private boolean headSent;
@@ -38,12 +49,59 @@ public final class HttpExchange {
     private int status;
 
     HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location,
-                 byte[] path) {
+                 byte[] path, RequestChain chain) {
         this.connection = connection;
+        this.chain = chain;
         this.request = request;
         this.server = server;
         this.location = location;
         this.path = path;
+    }
+
+    /**
+     * Runs the next step of the request: the next phase handler, or the content handler after the last. A phase
+     * handler calls it once to let the request go on (on the event loop, now or later); it does nothing once
+     * the exchange is finished.
+     */
+    public void proceed() {
+        if (finished) {
+            return;
+        }
+        PhaseHandler[] phases = chain.phases();
+        int i = step++;
+        if (i > phases.length) {
+            throw new IllegalStateException("content already ran for " + this);
+        }
+        Object handler = i < phases.length ? phases[i] : chain.content();
+        try {
+            if (i < phases.length) {
+                phases[i].handle(this);
+            } else {
+                chain.content().handle(this);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error in {} for \"{}\"", handler, request.startLine(), e);
+            if (!headSent && !finished) {
+                respondError(500);
+            } else {
+                abort();
+            }
+        }
+    }
+
+    /** A variable set during this request, or null. */
+    public @Nullable String variable(String name) {
+        Map<String, String> v = variables;
+        return v == null ? null : v.get(name);
+    }
+
+    /** Sets a request variable ({@code set $name value}); later lookups of {@code $name} see it. */
+    public void setVariable(String name, String value) {
+        Map<String, String> v = variables;
+        if (v == null) {
+            v = variables = new HashMap<>(4);
+        }
+        v.put(name, value);
     }
 
     /**
@@ -219,6 +277,7 @@ public final class HttpExchange {
         }
         finished = true;
         connection.channel().flush();
+        runLoggers();
         connection.exchangeFinished(this, closeAfter);
     }
 
@@ -230,6 +289,7 @@ public final class HttpExchange {
         if (!finished) {
             finished = true;
             closeAfter = true;
+            runLoggers();
             connection.exchangeAborted(this);
         }
     }
@@ -269,6 +329,26 @@ public final class HttpExchange {
     /** {@code task} runs if the client goes away before the exchange finished. */
     public void onAbort(Runnable task) {
         this.onAbort = task;
+    }
+
+    /** The client connection closed: the handler is told, and an unfinished exchange ends (and is logged). */
+    void connectionClosed() {
+        clientClosed();
+        if (!finished) {
+            finished = true;
+            closeAfter = true;
+            runLoggers();
+        }
+    }
+
+    private void runLoggers() {
+        for (LogHandler l : chain.loggers()) {
+            try {
+                l.log(this);
+            } catch (RuntimeException e) {
+                LOG.error("unexpected error in log handler {}", l, e);
+            }
+        }
     }
 
     @Nullable BodySink bodySink() {

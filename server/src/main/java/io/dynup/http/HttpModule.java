@@ -22,4 +22,18 @@ public interface HttpModule {
      * loaded; configuration errors are thrown as {@link io.dynup.config.ConfigException}.
      */
     @Nullable ContentHandler contentHandler(Location location, LocationConfig config);
+
+    /**
+     * This module's handlers of {@code phase} in {@code location} (usually from its directives there or
+     * inherited), run in order before content; modules are asked in their order in the server. Called once per
+     * location at load time.
+     */
+    default List<PhaseHandler> phaseHandlers(Phase phase, Location location, LocationConfig config) {
+        return List.of();
+    }
+
+    /** This module's log-phase handler for requests in {@code location}, or null. Called once at load time. */
+    default @Nullable LogHandler logHandler(Location location, LocationConfig config) {
+        return null;
+    }
 }

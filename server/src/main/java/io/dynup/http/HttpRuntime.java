@@ -39,21 +39,23 @@ public final class HttpRuntime {
     };
 
     private static final ContentHandler NOT_FOUND = ex -> ex.respondError(404);
+    static final RequestChain AUTO_REDIRECT_CHAIN = RequestChain.of(AUTO_REDIRECT);
+    private static final RequestChain NOT_FOUND_CHAIN = RequestChain.of(NOT_FOUND);
 
     private final ServerNames names;
-    private final Map<Location, ContentHandler> handlers;
+    private final Map<Location, RequestChain> handlers;
     /** nginx's client_max_body_size of each location (0: no limit). */
     private final Map<Location, Long> maxBodySizes;
     /** Servers with a server-level {@code return}: it answers before any location is looked up. */
-    private final Map<Server, ContentHandler> serverRewrites;
+    private final Map<Server, RequestChain> serverRewrites;
     private final HeadLimits headLimits;
     private final long keepaliveTimeoutMillis;
     private final int keepaliveRequests;
     private final long clientHeaderTimeoutMillis;
     private final long clientBodyTimeoutMillis;
 
-    private HttpRuntime(ServerNames names, Map<Location, ContentHandler> handlers, Map<Location, Long> maxBodySizes,
-                        Map<Server, ContentHandler> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests,
+    private HttpRuntime(ServerNames names, Map<Location, RequestChain> handlers, Map<Location, Long> maxBodySizes,
+                        Map<Server, RequestChain> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests,
                         long clientHeaderTimeoutMillis, long clientBodyTimeoutMillis) {
         this.names = names;
         this.handlers = handlers;
@@ -70,8 +72,8 @@ public final class HttpRuntime {
     public static HttpRuntime build(Directive http, List<HttpModule> modules, HttpServices services) {
         ServerNames names = ServerNames.build(http.all("server"));
         Set<String> captureNames = captureNames(names);
-        Map<Location, ContentHandler> handlers = new IdentityHashMap<>();
-        Map<Server, ContentHandler> serverRewrites = new IdentityHashMap<>();
+        Map<Location, RequestChain> handlers = new IdentityHashMap<>();
+        Map<Server, RequestChain> serverRewrites = new IdentityHashMap<>();
         Map<Location, Long> maxBodySizes = new IdentityHashMap<>();
         for (Server server : names.servers()) {
             List<Location> all = new ArrayList<>(server.locations().locations());
@@ -85,14 +87,27 @@ public final class HttpRuntime {
                         break;
                     }
                 }
-                handlers.put(location, handler != null ? handler : NOT_FOUND);
+                List<PhaseHandler> phases = new ArrayList<>();
+                for (Phase phase : Phase.values()) {
+                    for (HttpModule m : modules) {
+                        phases.addAll(m.phaseHandlers(phase, location, config));
+                    }
+                }
+                List<LogHandler> loggers = new ArrayList<>();
+                for (HttpModule m : modules) {
+                    LogHandler l = m.logHandler(location, config);
+                    if (l != null) {
+                        loggers.add(l);
+                    }
+                }
+                handlers.put(location, RequestChain.of(phases, handler != null ? handler : NOT_FOUND, loggers));
                 maxBodySizes.put(location, maxBodySize(config));
             }
             // nginx runs a server-level return in the server rewrite phase: it answers every request of the
             // server, whatever location would have matched
             Location serverLevel = server.locations().server();
             if (serverLevel.directive().first("return").isPresent()) {
-                serverRewrites.put(server, handlers.get(serverLevel));
+                serverRewrites.put(server, handlers.get(serverLevel).withoutPhases());
             }
         }
         long keepaliveTimeout = time(http, "keepalive_timeout", Duration.ofSeconds(75)).toMillis();
@@ -151,9 +166,9 @@ public final class HttpRuntime {
         return names.hostsFor(local).orElse(null);
     }
 
-    ContentHandler handler(Location location) {
-        ContentHandler h = handlers.get(location);
-        return h != null ? h : NOT_FOUND;
+    RequestChain handler(Location location) {
+        RequestChain h = handlers.get(location);
+        return h != null ? h : NOT_FOUND_CHAIN;
     }
 
     /** nginx's client_max_body_size for requests in {@code location}; 0 means no limit. */
@@ -163,7 +178,7 @@ public final class HttpRuntime {
     }
 
     /** The handler of a server-level {@code return}, which precedes location lookup, or null. */
-    @Nullable ContentHandler serverRewrite(Server server) {
+    @Nullable RequestChain serverRewrite(Server server) {
         return serverRewrites.get(server);
     }
 

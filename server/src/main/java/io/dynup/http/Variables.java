@@ -49,6 +49,10 @@ public final class Variables {
     }
 
     static @Nullable String lookup(HttpExchange ex, String name) {
+        String set = ex.variable(name);
+        if (set != null) {
+            return set;
+        }
         RequestHead r = ex.request();
         switch (name) {
             case "uri":
