@@ -95,6 +95,7 @@ public abstract class Balancer {
             peer = get(attempt);
             if (peer != null) {
                 peer.state().incrementConns();
+                peer.state().recordSelected(ticker.readMillis());
             }
         }
         attempt.current = peer;
@@ -123,9 +124,11 @@ public abstract class Balancer {
                 st.fails(st.fails() + 1);
                 st.accessedMillis(now);
                 st.checkedMillis(now);
+                boolean disabled = spec.maxFails() != 0 && st.fails() >= spec.maxFails();
+                st.recordFailure(disabled);
                 if (spec.maxFails() != 0) {
                     st.effectiveWeight(st.effectiveWeight() - spec.weight() / spec.maxFails());
-                    if (st.fails() >= spec.maxFails()) {
+                    if (disabled) {
                         logger.warn("upstream server temporarily disabled: upstream \"{}\", peer {}",
                                     upstream.name(), spec.name());
                     }
@@ -229,14 +232,21 @@ public abstract class Balancer {
     protected static boolean available(Peer peer, long nowMillis) {
         PeerSpec s = peer.spec();
         PeerState st = peer.state();
-        if (s.down() || !s.resolved()) {
-            return false;
-        }
-        if (s.maxFails() != 0 && st.fails() >= s.maxFails()
-            && seconds(nowMillis) - seconds(st.checkedMillis()) <= s.failTimeout()) {
+        if (s.down() || !s.resolved() || failedOut(peer, nowMillis)) {
             return false;
         }
         return s.maxConns() == 0 || st.conns() < s.maxConns();
+    }
+
+    /**
+     * The peer failed {@code max_fails} times and {@code fail_timeout} has not passed since: NGINX Plus's
+     * state {@code unavail}. {@code nowMillis} is the balancers' ticker time.
+     */
+    public static boolean failedOut(Peer peer, long nowMillis) {
+        PeerSpec s = peer.spec();
+        PeerState st = peer.state();
+        return s.maxFails() != 0 && st.fails() >= s.maxFails()
+               && seconds(nowMillis) - seconds(st.checkedMillis()) <= s.failTimeout();
     }
 
     /** After a pick, opens a new fail window if the last one has passed (nginx updates {@code checked}). */

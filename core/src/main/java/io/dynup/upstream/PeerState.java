@@ -1,5 +1,7 @@
 package io.dynup.upstream;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * The runtime state of one peer, nginx's {@code ngx_http_upstream_rr_peer_t} counters. One object per peer
  * identity: it is carried from snapshot to snapshot when the peer's parameters change, so failures and
@@ -9,6 +11,10 @@ package io.dynup.upstream;
  * <p>Balancing fields are read and written only under the lock of the upstream's balancer (nginx takes the
  * zone's {@code peers_wlock} for the same reason: smooth weighted round robin updates every peer on each
  * pick). {@code conns} and {@code fails} are volatile so status readers see recent values without the lock.
+ *
+ * <p>The statistics the JSON API and the status page show (NGINX Plus's {@code requests}, {@code fails},
+ * {@code unavail}, {@code selected}) are counted by the balancer under the same lock, so they cost a field
+ * write; only {@code responses}, recorded by the proxy outside any lock, are adders.
  */
 public final class PeerState {
 
@@ -21,6 +27,14 @@ public final class PeerState {
     /** nginx starts these at the epoch, i.e. long ago; the ticker's origin is arbitrary, so say so. */
     private long accessedMillis = LONG_AGO;
     private long checkedMillis = LONG_AGO;
+
+    private volatile long requests;
+    private volatile long failures;
+    private volatile long unavail;
+    private volatile long selectedMillis;
+    /** Responses by status class, 1xx at index 0. */
+    private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+                                           new LongAdder()};
 
     /** Far enough in the past for any fail_timeout, far enough from overflow for any subtraction. */
     private static final long LONG_AGO = Long.MIN_VALUE / 4;
@@ -99,6 +113,66 @@ public final class PeerState {
 
     public void checkedMillis(long v) {
         checkedMillis = v;
+    }
+
+    /** The balancer gave this peer a request at {@code nowMillis} (ticker time); under the balancer lock. */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    public void recordSelected(long nowMillis) {
+        requests++;
+        selectedMillis = nowMillis;
+    }
+
+    /**
+     * An attempt failed; {@code disabled} when it took the peer out for {@code fail_timeout} (nginx logs
+     * "upstream server temporarily disabled"). Under the balancer lock.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    public void recordFailure(boolean disabled) {
+        failures++;
+        if (disabled) {
+            unavail++;
+        }
+    }
+
+    /** The peer answered with {@code status}; statuses outside 100..599 are not counted. */
+    public void recordResponse(int status) {
+        if (status >= 100 && status < 600) {
+            responses[status / 100 - 1].increment();
+        }
+    }
+
+    /** Requests the balancer gave this peer, retries included (Plus's {@code requests}). */
+    public long requests() {
+        return requests;
+    }
+
+    /** Failed attempts ever (Plus's {@code fails}); {@link #fails()} is the count in the current window. */
+    public long failures() {
+        return failures;
+    }
+
+    /** Times the peer became unavailable by reaching {@code max_fails} (Plus's {@code unavail}). */
+    public long unavail() {
+        return unavail;
+    }
+
+    /** Ticker time of the last selection; meaningful once {@link #requests()} is not zero. */
+    public long selectedMillis() {
+        return selectedMillis;
+    }
+
+    /** Responses of status class {@code statusClass} (1 for 1xx ... 5 for 5xx). */
+    public long responses(int statusClass) {
+        return responses[statusClass - 1].sum();
+    }
+
+    /** Responses of every class. */
+    public long responsesTotal() {
+        long total = 0;
+        for (LongAdder a : responses) {
+            total += a.sum();
+        }
+        return total;
     }
 
     @Override

@@ -22,8 +22,11 @@ public final class Upstream {
     /** Writers only; held for the time it takes to build one snapshot, never while notifying. */
     final ReentrantLock writeLock = new ReentrantLock();
     private volatile UpstreamSnapshot snapshot;
-    /** Guarded by {@link #writeLock} (and the constructor). */
-    private long nextPeerId = 1;
+    /**
+     * The next peer id: ids count from 0 in config order, as NGINX Plus numbers servers, and are never reused.
+     * Guarded by {@link #writeLock} (and the constructor).
+     */
+    private long nextPeerId;
 
     Upstream(UpstreamSpec config) {
         this.config = config;

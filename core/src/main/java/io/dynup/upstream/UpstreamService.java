@@ -37,9 +37,13 @@ public final class UpstreamService {
 
     private static final Logger logger = LoggerFactory.getLogger(UpstreamService.class);
 
-    static final String UPSTREAM_NOT_FOUND = "upstream not found";
-    static final String PEER_NOT_FOUND = "server or peer is not found";
-    static final String TYPE_SWITCH = "can't change server type (primary<->backup)";
+    public static final String UPSTREAM_NOT_FOUND = "upstream not found";
+    public static final String PEER_NOT_FOUND = "server or peer is not found";
+    public static final String TYPE_SWITCH = "can't change server type (primary<->backup)";
+    /** A batch's add of a peer that is there ({@link #addPeer} calls that a no-op instead). */
+    public static final String PEER_EXISTS = "server already exists";
+    /** A conditional batch found another generation than the caller expected. */
+    public static final String GENERATION_CHANGED = "generation changed";
 
     private final UpstreamRegistry registry;
     private final HostResolver resolver;
@@ -96,23 +100,134 @@ public final class UpstreamService {
      */
     public Result<Boolean> addPeer(UpstreamKind kind, String upstream, String peer, boolean backup,
                                    PeerUpdate params) {
-        Result<ServerAddress> parsed = ServerAddress.parse(peer);
-        if (!parsed.ok()) {
-            return parsed.castError();
+        Result<NewPeer> prepared = NewPeer.prepare(peer, backup, params, resolver);
+        if (!prepared.ok()) {
+            return prepared.castError();
         }
-        ServerAddress address = parsed.get();
-        SocketAddress[] resolved = null;
-        if (address.isLiteral()) {
-            try {
-                resolved = address.resolve(resolver);
-            } catch (UnknownHostException e) {
-                return Result.fail("invalid host");
+        List<NewPeer> unresolved = new ArrayList<>(1);
+        Result<Boolean> r = mutate(kind, upstream, draft -> prepared.get().addTo(draft, unresolved),
+                                   "added " + (backup ? "backup " : "") + "peer " + peer);
+        resolveLater(kind, upstream, unresolved);
+        return r;
+    }
+
+    /**
+     * Applies {@code operations} to one upstream atomically: each is checked against the state the previous
+     * ones leave, and the result is published as one snapshot (one generation), or nothing changes. Unlike
+     * {@link #addPeer}, adding a peer that is there fails ({@link #PEER_EXISTS}); updates and removals name
+     * peers by id. With {@code expectedGeneration} &gt;= 0 the batch applies only if the upstream is still at
+     * that generation ({@link #GENERATION_CHANGED} otherwise): the JSON API's {@code If-Match}.
+     *
+     * @return the upstream's snapshot after the batch; the current one when nothing changed
+     */
+    public Result<UpstreamSnapshot> applyBatch(UpstreamKind kind, String upstream, long expectedGeneration,
+                                               List<PeerOperation> operations) {
+        List<NewPeer> adds = new ArrayList<>();
+        for (PeerOperation op : operations) {
+            if (op instanceof PeerOperation.Add a) {
+                Result<NewPeer> prepared = NewPeer.prepare(a.server(), a.backup(), a.params(), resolver);
+                if (!prepared.ok()) {
+                    return Result.fail(a.server() + ": " + prepared.error());
+                }
+                adds.add(prepared.get());
             }
         }
-        SocketAddress[] addresses = resolved;
-        String alias = aliasOf(peer);
-        List<String> pendingHosts = new ArrayList<>(1);
+        List<NewPeer> unresolved = new ArrayList<>();
+        List<UpstreamSnapshot> after = new ArrayList<>(1);
         Result<Boolean> r = mutate(kind, upstream, draft -> {
+            UpstreamSnapshot before = draft.upstream.snapshot(); // stable: the write lock is held
+            if (expectedGeneration >= 0 && before.generation() != expectedGeneration) {
+                return Result.fail(GENERATION_CHANGED + ": " + before.generation() + " (expected: "
+                                   + expectedGeneration + ")");
+            }
+            boolean changed = false;
+            int nextAdd = 0;
+            for (PeerOperation op : operations) {
+                Result<Boolean> step;
+                if (op instanceof PeerOperation.Add) {
+                    NewPeer add = adds.get(nextAdd++);
+                    step = add.addTo(draft, unresolved);
+                    if (!step.ok() || !step.get()) {
+                        step = Result.fail(add.peer() + ": " + (step.ok() ? PEER_EXISTS : step.error()));
+                    }
+                } else if (op instanceof PeerOperation.Update u) {
+                    step = updateById(draft, u.id(), u.update());
+                } else {
+                    step = removeById(draft, ((PeerOperation.Remove) op).id());
+                }
+                if (!step.ok()) {
+                    unresolved.clear();
+                    return step;
+                }
+                changed |= step.get();
+            }
+            after.add(changed ? new UpstreamSnapshot(before.generation() + 1, draft.primary, draft.backup)
+                    : before);
+            return Result.ok(changed);
+        }, "applied " + operations.size() + " operation(s)");
+        if (!r.ok()) {
+            return r.castError();
+        }
+        resolveLater(kind, upstream, unresolved);
+        return Result.ok(after.get(0));
+    }
+
+    private void resolveLater(UpstreamKind kind, String upstream, List<NewPeer> unresolved) {
+        for (NewPeer p : unresolved) {
+            resolverExecutor.execute(() -> resolveAdded(kind, upstream, p.peer(), p.address()));
+        }
+    }
+
+    private static Result<Boolean> updateById(Draft draft, long id, PeerUpdate update) {
+        for (List<Peer> tier : List.of(draft.primary, draft.backup)) {
+            for (int i = 0; i < tier.size(); i++) {
+                Peer p = tier.get(i);
+                if (p.id() == id) {
+                    Peer updated = p.with(update.applyTo(p.spec()));
+                    tier.set(i, updated);
+                    return Result.ok(updated != p);
+                }
+            }
+        }
+        return Result.fail("id " + id + ": " + PEER_NOT_FOUND);
+    }
+
+    private static Result<Boolean> removeById(Draft draft, long id) {
+        if (draft.primary.removeIf(p -> p.id() == id) || draft.backup.removeIf(p -> p.id() == id)) {
+            return Result.ok(true);
+        }
+        return Result.fail("id " + id + ": " + PEER_NOT_FOUND);
+    }
+
+    /**
+     * A peer to add, checked (and resolved, for a literal address) before the upstream is locked, so the
+     * lock is never held across a lookup.
+     */
+    private record NewPeer(String peer, boolean backup, PeerUpdate params, ServerAddress address,
+                           SocketAddress @Nullable [] addresses, @Nullable String alias) {
+
+        static Result<NewPeer> prepare(String peer, boolean backup, PeerUpdate params, HostResolver resolver) {
+            Result<ServerAddress> parsed = ServerAddress.parse(peer);
+            if (!parsed.ok()) {
+                return parsed.castError();
+            }
+            ServerAddress address = parsed.get();
+            SocketAddress[] resolved = null;
+            if (address.isLiteral()) {
+                try {
+                    resolved = address.resolve(resolver);
+                } catch (UnknownHostException e) {
+                    return Result.fail("invalid host");
+                }
+            }
+            return Result.ok(new NewPeer(peer, backup, params, address, resolved, aliasOf(peer)));
+        }
+
+        /**
+         * Adds the peer first in its tier: false when it is there already, a failure when it is in the other
+         * tier. A host name goes in unresolved and is listed in {@code unresolved} for lookup after publishing.
+         */
+        Result<Boolean> addTo(Draft draft, List<NewPeer> unresolved) {
             List<Peer> same = backup ? draft.backup : draft.primary;
             List<Peer> other = backup ? draft.primary : draft.backup;
             if (find(other, peer, alias) != null) {
@@ -125,7 +240,7 @@ public final class UpstreamService {
             List<Peer> added = new ArrayList<>();
             if (addresses == null) {
                 added.add(draft.upstream.newPeer(base));
-                pendingHosts.add(peer);
+                unresolved.add(this);
             } else {
                 for (SocketAddress a : addresses) {
                     added.add(draft.upstream.newPeer(base.withAddress(ServerAddress.nameOf(a), a)));
@@ -133,11 +248,7 @@ public final class UpstreamService {
             }
             same.addAll(0, added);
             return Result.ok(true);
-        }, "added " + (backup ? "backup " : "") + "peer " + peer);
-        for (String host : pendingHosts) {
-            resolverExecutor.execute(() -> resolveAdded(kind, upstream, host, address));
         }
-        return r;
     }
 
     /** Removes every peer whose server or name is {@code peer}; removing a missing peer is not an error. */
