@@ -47,6 +47,8 @@ public final class HttpExchange {
     private boolean finished;
     private boolean closeAfter;
     private int status;
+    /** Header lines {@link #respond} adds to dynup's own ({@link #addHeader}). */
+    private @Nullable StringBuilder extraHeaders;
 
     HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location,
                  byte[] path, RequestChain chain) {
@@ -186,6 +188,15 @@ public final class HttpExchange {
         respond(status, contentType, null, body);
     }
 
+    /** Adds a header to the response {@link #respond} makes (the JSON API's {@code ETag}); ASCII only. */
+    public void addHeader(CharSequence name, CharSequence value) {
+        StringBuilder h = extraHeaders;
+        if (h == null) {
+            h = extraHeaders = new StringBuilder(64);
+        }
+        h.append(name).append(": ").append(value).append("\r\n");
+    }
+
     /** A redirect or other response with a {@code Location} header. */
     public void respond(int status, @Nullable CharSequence contentType, @Nullable CharSequence location,
                         ByteBuf body) {
@@ -209,7 +220,7 @@ public final class HttpExchange {
         boolean noContent = status == 204;
         ByteBuf head = alloc().buffer(256);
         StatusLines.writeOwnHead(head, status, noContent ? null : contentType, noContent ? -1 : body.readableBytes(),
-                                 location == null ? null : absolute(location), keepAlive);
+                                 location == null ? null : absolute(location), keepAlive, extraHeaders);
         sendHead(head, !keepAlive, status);
         if (request.method() == Method.HEAD || noContent) {
             body.release();

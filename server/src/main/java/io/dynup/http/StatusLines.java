@@ -96,6 +96,12 @@ public final class StatusLines {
      */
     static void writeOwnHead(ByteBuf out, int status, @Nullable CharSequence contentType, long contentLength,
                              @Nullable CharSequence location, boolean keepAlive) {
+        writeOwnHead(out, status, contentType, contentLength, location, keepAlive, null);
+    }
+
+    /** The same with {@code extra} header lines (each ending in CRLF) before {@code Connection}. */
+    static void writeOwnHead(ByteBuf out, int status, @Nullable CharSequence contentType, long contentLength,
+                             @Nullable CharSequence location, boolean keepAlive, @Nullable CharSequence extra) {
         writeStatusLine(out, status);
         writeHeader(out, SERVER, DYNUP);
         writeHeader(out, DATE, HttpDate.now());
@@ -107,6 +113,9 @@ public final class StatusLines {
         }
         if (location != null) {
             writeHeader(out, LOCATION, location);
+        }
+        if (extra != null) {
+            out.writeCharSequence(extra, StandardCharsets.ISO_8859_1);
         }
         writeHeader(out, CONNECTION, keepAlive ? KEEP_ALIVE : CLOSE);
         out.writeByte('\r').writeByte('\n');

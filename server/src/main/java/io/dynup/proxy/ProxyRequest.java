@@ -282,6 +282,7 @@ final class ProxyRequest implements BodySink {
                 h.release();
                 continue;
             }
+            peer.state().recordResponse(h.status());
             NextUpstream nu = NextUpstream.forStatus(h.status());
             // nginx's ngx_http_upstream_test_next: another peer must remain (tries counts the current one),
             // else the status goes to the client as it is

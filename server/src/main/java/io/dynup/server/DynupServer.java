@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.admin.DynamicUpstreamModule;
+import io.dynup.admin.UpstreamApiModule;
+import io.dynup.admin.UpstreamStatusModule;
 import io.dynup.balancer.Balancers;
 import io.dynup.config.Config;
 import io.dynup.config.ConfigException;
@@ -43,7 +45,8 @@ public final class DynupServer implements AutoCloseable {
 
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
-        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule());
+        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new UpstreamApiModule(),
+                       new UpstreamStatusModule());
     }
 
     /** Every directive this build understands. */
