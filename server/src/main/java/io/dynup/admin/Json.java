@@ -88,7 +88,9 @@ final class Json {
             case VALUE_STRING:
                 return p.getText();
             case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getText() : p.getNumberValue();
+                // beyond a long: kept as its digits, which every range check refuses by name
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getText()
+                        : p.getNumberValue();
             case VALUE_NUMBER_FLOAT:
                 return p.getDoubleValue();
             case VALUE_TRUE:

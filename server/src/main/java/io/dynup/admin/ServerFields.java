@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,8 +31,12 @@ final class ServerFields {
             "fail_timeout", "UpstreamBadFailTimeout",
             "down", "UpstreamConfFormatError");
 
-    private static final String POST_FIELDS = "server, weight, max_conns, max_fails, fail_timeout, backup, down";
-    private static final String PATCH_FIELDS = "id, server, weight, max_conns, max_fails, fail_timeout, backup, down";
+    private static final List<String> POST_FIELDS =
+            List.of("server", "weight", "max_conns", "max_fails", "fail_timeout", "backup", "down");
+    private static final List<String> PATCH_FIELDS =
+            List.of("id", "server", "weight", "max_conns", "max_fails", "fail_timeout", "backup", "down");
+    private static final List<String> UPDATE_FIELDS =
+            List.of("id", "weight", "max_conns", "max_fails", "fail_timeout", "down");
 
     private ServerFields() {
     }
@@ -41,8 +44,7 @@ final class ServerFields {
     /** A POST body (or a batch's add): {@code server} is required. */
     static PeerOperation.Add add(@Nullable Object json) {
         Map<String, @Nullable Object> fields = object(json);
-        checkKnown(fields, Set.of("server", "weight", "max_conns", "max_fails", "fail_timeout", "backup", "down"),
-                   POST_FIELDS);
+        checkKnown(fields, POST_FIELDS);
         Object server = fields.get("server");
         if (server == null) {
             throw formatError("missing \"server\" argument");
@@ -65,8 +67,7 @@ final class ServerFields {
      */
     static PeerOperation.Update patch(@Nullable Object json, Peer current) {
         Map<String, @Nullable Object> fields = object(json);
-        checkKnown(fields, Set.of("id", "server", "weight", "max_conns", "max_fails", "fail_timeout", "backup",
-                                  "down"), PATCH_FIELDS);
+        checkKnown(fields, PATCH_FIELDS);
         immutable(fields, "id", current.id());
         immutable(fields, "server", current.server());
         immutable(fields, "backup", current.backup());
@@ -75,14 +76,13 @@ final class ServerFields {
 
     /** A batch's update: the peer's {@code id} and the parameters to change. */
     static PeerOperation.Update update(Map<String, @Nullable Object> fields) {
-        checkKnown(fields, Set.of("id", "weight", "max_conns", "max_fails", "fail_timeout", "down"),
-                   "id, weight, max_conns, max_fails, fail_timeout, down");
+        checkKnown(fields, UPDATE_FIELDS);
         return new PeerOperation.Update(id(fields), parameters(fields));
     }
 
     /** A batch's remove: the peer's {@code id}. */
     static PeerOperation.Remove remove(Map<String, @Nullable Object> fields) {
-        checkKnown(fields, Set.of("id"), "id");
+        checkKnown(fields, List.of("id"));
         return new PeerOperation.Remove(id(fields));
     }
 
@@ -100,10 +100,11 @@ final class ServerFields {
         return fields;
     }
 
-    private static void checkKnown(Map<String, @Nullable Object> fields, Set<String> known, String expected) {
+    private static void checkKnown(Map<String, @Nullable Object> fields, List<String> known) {
         for (String name : fields.keySet()) {
             if (!known.contains(name)) {
-                throw formatError("unknown parameter \"" + name + "\" (expected: " + expected + ")");
+                throw formatError("unknown parameter \"" + name + "\" (expected: " + String.join(", ", known)
+                                  + ")");
             }
         }
     }
@@ -132,8 +133,8 @@ final class ServerFields {
             return;
         }
         Object v = fields.get(name);
-        boolean same = v instanceof Number && current instanceof Long ? ((Number) v).longValue() == (Long) current
-                : current.equals(v);
+        boolean same = v instanceof Number && current instanceof Long
+                ? ((Number) v).longValue() == (Long) current : current.equals(v);
         if (!same) {
             throw new ApiException(400, "UpstreamServerImmutable",
                                    name + ": " + show(v) + " cannot be changed (it is " + show(current) + ")");

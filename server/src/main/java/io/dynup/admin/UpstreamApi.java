@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -50,6 +52,8 @@ final class UpstreamApi {
     static final int MAX_BODY = 64 * 1024;
     static final int MAX_OPERATIONS = 1000;
 
+    private static final Logger logger = LoggerFactory.getLogger(UpstreamApi.class);
+
     private static final String HREF = "https://nginx.org/en/docs/http/ngx_http_api_module.html";
 
     /** A response: status, JSON body, and the upstream generation for {@code ETag} (negative: none). */
@@ -81,6 +85,10 @@ final class UpstreamApi {
             return route(method, segments(path), ifMatch, body);
         } catch (ApiException e) {
             return error(e);
+        } catch (RuntimeException e) {
+            // a bug: the client still gets an answer (this may run after the body, outside the request's guard)
+            logger.error("unexpected error in upstream_api for {} {}", method, path, e);
+            return error(new ApiException(500, "InternalError", "internal error (see the error log)"));
         }
     }
 
@@ -403,7 +411,9 @@ final class UpstreamApi {
             g.writeNumberField("fails", st.failures());
             g.writeNumberField("unavail", st.unavail());
             if (st.requests() != 0) {
-                g.writeStringField("selected", Instant.ofEpochMilli(wall - (now - st.selectedMillis())).toString());
+                // the ticker is monotonic, not a clock: the selection is dated by its age
+                long selected = wall - (now - st.selectedMillis());
+                g.writeStringField("selected", Instant.ofEpochMilli(selected).toString());
             }
             g.writeEndObject();
         }
@@ -416,7 +426,7 @@ final class UpstreamApi {
         g.writeEndObject();
     }
 
-    /** Plus's peer state: {@code down} as configured, {@code unavail} while failed out or unresolved, else up. */
+    /** Plus's peer state: {@code down} as set, {@code unavail} while failed out or unresolved, else up. */
     static String state(Peer p, long nowMillis) {
         if (p.spec().down()) {
             return "down";

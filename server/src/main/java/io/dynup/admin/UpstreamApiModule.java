@@ -89,7 +89,7 @@ public final class UpstreamApiModule implements HttpModule {
         ex.respond(r.status(), "application/json", Unpooled.wrappedBuffer(r.json()));
     }
 
-    /** Gathers the body's payload (chunk framing removed), bounded; answers once, at its end or at the bound. */
+    /** Gathers the payload (chunk framing removed), bounded; answers once, at its end or past the bound. */
     private static final class Collector implements BodySink {
 
         private final HttpExchange ex;

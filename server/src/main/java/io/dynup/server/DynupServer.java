@@ -45,8 +45,8 @@ public final class DynupServer implements AutoCloseable {
 
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
-        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new UpstreamApiModule(),
-                       new UpstreamStatusModule());
+        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(),
+                       new UpstreamApiModule(), new UpstreamStatusModule());
     }
 
     /** Every directive this build understands. */
