@@ -30,7 +30,8 @@ class PeerStatisticsTest {
 
     @Test
     void failuresAreCountedForEverAndUnavailWhenMaxFailsIsReached() {
-        Balancer b = Balancer.create(Peers.upstream(peer('A').withMaxFails(2), peer('B').withMaxFails(0)), ticker);
+        Balancer b = Balancer.create(Peers.upstream(peer('A').withMaxFails(2), peer('B').withMaxFails(0)),
+                                     ticker);
         Peer a = b.upstream().snapshot().primary().get(0);
         Peer bPeer = b.upstream().snapshot().primary().get(1);
         for (int i = 0; i < 4; i++) {

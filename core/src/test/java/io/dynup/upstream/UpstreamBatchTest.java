@@ -129,8 +129,8 @@ class UpstreamBatchTest {
     @Test
     void aBatchWithoutEffectAnswersTheCurrentSnapshot() {
         UpstreamSnapshot before = f.upstream().snapshot();
-        assertThat(service.applyBatch(HTTP, "u", -1, List.of(new PeerOperation.Update(0, PeerUpdate.down(false))))
-                .get()).isSameAs(before);
+        List<PeerOperation> noChange = List.of(new PeerOperation.Update(0, PeerUpdate.down(false)));
+        assertThat(service.applyBatch(HTTP, "u", -1, noChange).get()).isSameAs(before);
         assertThat(service.applyBatch(HTTP, "nosuch", -1, List.of()).error())
                 .isEqualTo(UpstreamService.UPSTREAM_NOT_FOUND);
     }

@@ -37,7 +37,7 @@ class UpstreamApiIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        backend = Backend.text("hello");
+        backend = Backend.start((req, res) -> res.respond(req.uri().equals("/missing") ? 404 : 200, "hello"));
         dynup = Dynup.start("""
                 upstream backend { zone backend 64k; server %s; }
                 upstream "a<b" { server 127.0.0.1:1 down; }
@@ -87,11 +87,12 @@ class UpstreamApiIntegrationTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(send("GET", "/", null, null).body()).isEqualTo("second");
             }
-            HttpResponse<String> stale = send("DELETE", "/api/9/http/upstreams/backend/servers/1", "\"2\"", null);
-            assertThat(stale.statusCode()).isEqualTo(412);
+            assertThat(send("DELETE", "/api/9/http/upstreams/backend/servers/1", "\"2\"", null).statusCode())
+                    .isEqualTo(412);
             assertThat(send("DELETE", "/api/9/http/upstreams/backend/servers/1", "\"3\"", null).body())
-                    .isEqualTo("[{\"id\":0,\"server\":\"" + backend.address() + "\",\"weight\":1,\"max_conns\":0,"
-                               + "\"max_fails\":1,\"fail_timeout\":\"10s\",\"backup\":false,\"down\":true}]");
+                    .isEqualTo("[{\"id\":0,\"server\":\"" + backend.address() + "\",\"weight\":1,"
+                               + "\"max_conns\":0,\"max_fails\":1,\"fail_timeout\":\"10s\",\"backup\":false,"
+                               + "\"down\":true}]");
             assertThat(send("GET", "/", null, null).statusCode()).isEqualTo(502);
         }
     }
@@ -101,10 +102,12 @@ class UpstreamApiIntegrationTest {
         for (int i = 0; i < 5; i++) {
             assertThat(send("GET", "/", null, null).statusCode()).isEqualTo(200);
         }
+        assertThat(send("GET", "/missing", null, null).statusCode()).isEqualTo(404);
         String status = send("GET", "/api/9/http/upstreams/backend", null, null).body();
-        assertThat(status).contains("\"state\":\"up\"", "\"active\":0", "\"requests\":5",
-                                    "\"responses\":{\"1xx\":0,\"2xx\":5,\"3xx\":0,\"4xx\":0,\"5xx\":0,\"total\":5}",
-                                    "\"fails\":0", "\"unavail\":0", "\"selected\":\"20", "\"zone\":\"backend\"");
+        assertThat(status).contains("\"state\":\"up\"", "\"active\":0", "\"requests\":6",
+                                    "\"responses\":{\"1xx\":0,\"2xx\":5,\"3xx\":0,\"4xx\":1,\"5xx\":0,"
+                                    + "\"total\":6}", "\"fails\":0", "\"unavail\":0", "\"selected\":\"20",
+                                    "\"zone\":\"backend\"");
     }
 
     @Test
@@ -135,7 +138,8 @@ class UpstreamApiIntegrationTest {
         // a small chunked body is taken without its framing
         try (RawClient c = RawClient.connect(dynup.port())) {
             c.send("POST /api/9/http/upstreams/backend/servers HTTP/1.1\r\nHost: t\r\n"
-                   + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"ser\r\n13\r\nver\":\"127.0.0.1:2\"}\r\n0\r\n\r\n");
+                   + "Transfer-Encoding: chunked\r\n\r\n"
+                   + "5\r\n{\"ser\r\n13\r\nver\":\"127.0.0.1:2\"}\r\n0\r\n\r\n");
             RawClient.Response created = c.read();
             assertThat(created.status()).isEqualTo(201);
             assertThat(created.text()).contains("\"server\":\"127.0.0.1:2\"");
@@ -176,7 +180,8 @@ class UpstreamApiIntegrationTest {
                 .hasMessage("invalid parameter \"write=yes\" in /t/nginx.conf:3");
     }
 
-    private HttpResponse<String> send(String method, String path, String ifMatch, String body) throws Exception {
+    private HttpResponse<String> send(String method, String path, String ifMatch, String body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dynup.port() + path))
                 .method(method, body == null ? BodyPublishers.noBody()
                         : BodyPublishers.ofString(body, StandardCharsets.UTF_8));
