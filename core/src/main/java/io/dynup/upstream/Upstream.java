@@ -79,6 +79,16 @@ public final class Upstream {
         return new Peer(nextPeerId++, spec, new PeerState(spec.weight()));
     }
 
+    /** The id the next new peer gets. Caller holds {@link #writeLock}. */
+    long nextPeerId() {
+        return nextPeerId;
+    }
+
+    /** Takes back the ids of peers an edit made but did not publish. Caller holds {@link #writeLock}. */
+    void rewindPeerIds(long next) {
+        nextPeerId = next;
+    }
+
     /** Caller holds {@link #writeLock}; returns the published snapshot. */
     UpstreamSnapshot publish(List<Peer> primary, List<Peer> backup) {
         UpstreamSnapshot next = new UpstreamSnapshot(snapshot.generation() + 1, primary, backup);

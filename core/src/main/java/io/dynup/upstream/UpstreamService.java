@@ -404,9 +404,12 @@ public final class UpstreamService {
         u.writeLock.lock();
         try {
             before = u.snapshot();
+            long nextId = u.nextPeerId();
             Draft draft = new Draft(u, before);
             Result<Boolean> r = edit.apply(draft);
             if (!r.ok() || !Boolean.TRUE.equals(r.value())) {
+                // peers the edit made were never published: their ids go back, so nothing at all changed
+                u.rewindPeerIds(nextId);
                 return r;
             }
             after = u.publish(draft.primary, draft.backup);

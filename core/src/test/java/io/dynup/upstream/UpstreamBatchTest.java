@@ -88,6 +88,9 @@ class UpstreamBatchTest {
         assertThat(r.error()).isEqualTo("id 42: " + UpstreamService.PEER_NOT_FOUND);
         assertThat(f.upstream().snapshot()).isSameAs(before);
         assertThat(published).isEmpty();
+        // not even an id was taken: the next peer gets the one the failed add had
+        service.addPeer(HTTP, "u", "127.0.0.1:10004", false, PeerUpdate.NONE);
+        assertThat(idOf("127.0.0.1:10004")).isEqualTo(3);
     }
 
     @Test

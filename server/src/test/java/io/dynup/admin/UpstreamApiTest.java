@@ -237,6 +237,9 @@ class UpstreamApiTest {
         assertThat(text(r)).matches(".*\"request_id\":\"[0-9a-f]{32}\",\"href\":\"https://nginx.org/en/docs/"
                                     + "http/ngx_http_api_module.html\"}");
         assertThat(dump()).isEqualTo(before);
+        // not even a server id was used up
+        assertThat(text(call("POST", "9/http/upstreams/backend/servers", null, "{\"server\":\"127.0.0.1:9300\"}")))
+                .startsWith("{\"id\":2,");
     }
 
     @Test
