@@ -111,7 +111,7 @@ final class UpstreamApi {
     private Response route(String method, List<String> s, @Nullable String ifMatch, byte[] body) {
         boolean read = method.equals("GET") || method.equals("HEAD");
         if (s.isEmpty()) {
-            allow(method, read, false);
+            allow(read, false);
             return ok(Json.write(g -> {
                 g.writeStartArray();
                 for (int v = 1; v <= VERSION; v++) {
@@ -125,19 +125,19 @@ final class UpstreamApi {
                                    + VERSION + ")");
         }
         if (s.size() == 1) {
-            allow(method, read, false);
+            allow(read, false);
             return ok(names("http", "stream"));
         }
         UpstreamKind kind = kind(s.get(1));
         if (s.size() == 2) {
-            allow(method, read, false);
+            allow(read, false);
             return ok(names("upstreams"));
         }
         if (!s.get(2).equals("upstreams")) {
             throw pathNotFound();
         }
         if (s.size() == 3) {
-            allow(method, read, false);
+            allow(read, false);
             return ok(Json.write(g -> {
                 g.writeStartObject();
                 for (Upstream u : service.registry().upstreams(kind)) {
@@ -152,7 +152,7 @@ final class UpstreamApi {
             throw new ApiException(404, "UpstreamNotFound", "upstream \"" + s.get(3) + "\" not found");
         }
         if (s.size() == 4) {
-            allow(method, read, false);
+            allow(read, false);
             UpstreamSnapshot snap = u.snapshot();
             return new Response(200, Json.write(g -> upstream(g, u, snap)), snap.generation());
         }
@@ -162,7 +162,7 @@ final class UpstreamApi {
                 UpstreamSnapshot snap = u.snapshot();
                 return new Response(200, Json.write(g -> servers(g, snap.all())), snap.generation());
             }
-            allow(method, false, method.equals("POST"));
+            allow(false, method.equals("POST"));
             PeerOperation.Add add = ServerFields.add(Json.parse(body));
             UpstreamSnapshot after = apply(u, ifMatch, List.of(add));
             Peer created = created(after, add.server());
@@ -175,7 +175,7 @@ final class UpstreamApi {
                 Peer p = byId(snap, id);
                 return new Response(200, Json.write(g -> server(g, p)), snap.generation());
             }
-            allow(method, false, method.equals("PATCH") || method.equals("DELETE"));
+            allow(false, method.equals("PATCH") || method.equals("DELETE"));
             if (method.equals("PATCH")) {
                 PeerOperation.Update update = ServerFields.patch(Json.parse(body), byId(u.snapshot(), id));
                 UpstreamSnapshot after = apply(u, ifMatch, List.of(update));
@@ -185,7 +185,7 @@ final class UpstreamApi {
             return new Response(200, Json.write(g -> servers(g, after.all())), after.generation());
         }
         if (leaf.equals("batch") && s.size() == 5) {
-            allow(method, read, method.equals("POST"));
+            allow(false, method.equals("POST"));
             UpstreamSnapshot after = apply(u, ifMatch, operations(Json.parse(body)));
             return new Response(200, Json.write(g -> servers(g, after.all())), after.generation());
         }
@@ -193,7 +193,7 @@ final class UpstreamApi {
     }
 
     /** Refuses a method the endpoint does not take (405), or a write when the API is read-only. */
-    private void allow(String method, boolean read, boolean writeAllowedHere) {
+    private void allow(boolean read, boolean writeAllowedHere) {
         if (read) {
             return;
         }

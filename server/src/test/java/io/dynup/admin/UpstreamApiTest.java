@@ -185,6 +185,7 @@ class UpstreamApiTest {
             "PUT|9/http/upstreams/backend/servers|NULL|''|405|MethodNotSupported|method not supported",
             "DELETE|9/http/upstreams/backend|NULL|''|405|MethodNotSupported|method not supported",
             "POST|9/http/upstreams|NULL|'{}'|405|MethodNotSupported|method not supported",
+            "GET|9/http/upstreams/backend/batch|NULL|''|405|MethodNotSupported|method not supported",
             "POST|9/http/upstreams/nosuch/servers|NULL|'{\"server\":\"1.1.1.1\"}'|404|UpstreamNotFound|upstream \"nosuch\"",
             "POST|9/http/upstreams/backend/servers|NULL|''|415|JsonError|empty body",
             "POST|9/http/upstreams/backend/servers|NULL|'{\"server\":'|415|JsonError|invalid JSON",
