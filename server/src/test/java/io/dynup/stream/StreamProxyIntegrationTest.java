@@ -118,6 +118,32 @@ class StreamProxyIntegrationTest {
     }
 
     @Test
+    void nextUpstreamTriesLimitsTheConnectAttempts() throws Exception {
+        int closed1 = Dynup.freePort();
+        int closed2 = Dynup.freePort();
+        start("server 127.0.0.1:" + closed1 + ";\nserver 127.0.0.1:" + closed2 + ";\nserver " + a.address() + ";",
+              "proxy_next_upstream_tries 2;");
+        try (StreamClient c = StreamClient.connect(port)) {
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertThat(a.accepted()).isZero();
+        assertThat(dynup.upstreams().getPeers(UpstreamKind.STREAM, "u").get())
+                .extracting(p -> p.state().fails()).containsExactly(1, 1, 0);
+    }
+
+    @Test
+    void randomSpreadsConnectionsOverThePeers() throws Exception {
+        start("random;\n" + servers(), "");
+        for (int i = 0; i < 20; i++) {
+            try (StreamClient c = StreamClient.connect(port)) {
+                assertThat(c.readLine()).isIn("a", "b");
+            }
+        }
+        assertThat(a.accepted()).isPositive();
+        assertThat(b.accepted()).isPositive();
+    }
+
+    @Test
     void noLiveUpstreamsClosesTheClient() throws Exception {
         start("server " + a.address() + " down;", "");
         try (StreamClient c = StreamClient.connect(port)) {
