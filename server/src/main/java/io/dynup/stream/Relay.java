@@ -2,6 +2,8 @@ package io.dynup.stream;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -49,6 +51,11 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private @Nullable Peer peer;
     private volatile @Nullable PeerState peerState;
     private @Nullable Channel upstream;
+    /**
+     * Bytes the client sent before a peer accepted. The client is not read until then, but a FIN makes the
+     * transport read what came before it; those bytes wait here and go first.
+     */
+    private final List<Object> early = new ArrayList<>(0);
     private long startNanos;
     private long lastActivityNanos;
     private boolean clientInputDone;
@@ -117,11 +124,13 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel up = upstream;
-        if (done || up == null) {
+        if (done) {
             ReferenceCountUtil.release(msg);
-            return;
+        } else if (up == null) {
+            early.add(msg);
+        } else {
+            forward(client, up, msg);
         }
-        forward(client, up, msg);
     }
 
     @Override
@@ -177,9 +186,14 @@ final class Relay extends ChannelInboundHandlerAdapter {
             peerState = peer.state();
             touch();
             armTimer(cfg.timeoutMs());
+            for (Object msg : early) {
+                ch.write(msg);
+            }
+            early.clear();
             if (clientInputDone) {
                 passFin(ch, false);
             } else {
+                ch.flush();
                 client.read();
             }
             ch.read();
@@ -314,6 +328,10 @@ final class Relay extends ChannelInboundHandlerAdapter {
             timer = null;
         }
         releasePeer(false);
+        for (Object msg : early) {
+            ReferenceCountUtil.release(msg);
+        }
+        early.clear();
         Channel up = upstream;
         if (up != null) {
             up.close();

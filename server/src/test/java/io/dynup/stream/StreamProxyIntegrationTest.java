@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.dynup.model.UpstreamKind;
 import io.dynup.server.DynupServer;
 import io.dynup.server.TestConfigs;
+import io.dynup.testing.Blackhole;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.TcpBackend;
@@ -105,6 +106,22 @@ class StreamProxyIntegrationTest {
         // one failure took it out for fail_timeout: the next connections did not try it again
         assertThat(refused.state().fails()).isEqualTo(1);
         assertThat(a.accepted()).isEqualTo(3);
+    }
+
+    @Test
+    void connectTimeoutMovesOnAndWhatTheClientSentMeanwhileArrives() throws Exception {
+        try (Blackhole hole = Blackhole.start()) {
+            start("server " + hole.address() + ";\nserver " + a.address() + ";", "proxy_connect_timeout 300ms;");
+            try (StreamClient c = StreamClient.connect(port)) {
+                // sent and finished while dynup still waits for the first peer
+                c.send("early\n").shutdownOutput();
+                assertThat(c.readLine()).isEqualTo("a");
+                assertThat(c.readLine()).isEqualTo("early");
+                assertThat(c.readLine()).isEqualTo("bye a");
+                assertThat(c.readLine()).isNull();
+            }
+            assertThat(dynup.upstreams().getPeers(UpstreamKind.STREAM, "u").get().get(0).state().fails()).isEqualTo(1);
+        }
     }
 
     @Test
