@@ -147,7 +147,7 @@ public final class DynupServer implements AutoCloseable {
     private void updateStream(@Nullable StreamRuntime next, UpstreamService service) {
         if (next == null) {
             if (stream != null) {
-                stream.shutdownGracefully(Duration.ZERO);
+                stream.stopAccepting();
             }
         } else if (stream != null) {
             stream.update(next, service);
@@ -163,11 +163,15 @@ public final class DynupServer implements AutoCloseable {
 
     /** nginx's graceful quit (SIGQUIT): stop accepting, let requests and relays in flight finish, then stop. */
     public void quit() {
+        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        if (stream != null) {
+            stream.stopAccepting();
+        }
         if (http != null) {
             http.shutdownGracefully(DRAIN_LIMIT);
         }
         if (stream != null) {
-            stream.shutdownGracefully(DRAIN_LIMIT);
+            stream.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         close();
     }

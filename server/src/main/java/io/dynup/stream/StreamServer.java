@@ -148,12 +148,16 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * nginx's graceful quit for streams: stop accepting, close the relays of {@code disconnect_on_exiting}
-     * upstreams, and wait up to {@code max} for the others to finish.
+     * The first half of nginx's graceful quit for streams: stop accepting, and close the relays of
+     * {@code disconnect_on_exiting} upstreams. The others go on; {@link #awaitIdle} waits for them.
      */
-    public void shutdownGracefully(Duration max) {
+    public void stopAccepting() {
         closeListeners();
         disconnectOnExiting();
+    }
+
+    /** Waits up to {@code max} for the open relays to finish. */
+    public void awaitIdle(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         while (connections() > 0 && System.nanoTime() < deadline) {
             try {

@@ -1,6 +1,7 @@
 package io.dynup.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -309,6 +310,17 @@ class StreamProxyIntegrationTest {
                 assertThat(fresh.readLine()).isEqualTo("b");
             }
             assertThat(old.echo("on the old config")).isEqualTo("on the old config");
+        }
+    }
+
+    @Test
+    void reloadWithoutTheServerStopsListeningWhileItsRelaysFinish() throws Exception {
+        start("server " + a.address() + ";", "");
+        try (StreamClient old = StreamClient.connect(port)) {
+            assertThat(old.readLine()).isEqualTo("a");
+            assertThat(dynup.reload(() -> TestConfigs.parse("events {}\n"))).isTrue();
+            assertThatThrownBy(() -> StreamClient.connect(port)).isInstanceOf(java.net.ConnectException.class);
+            assertThat(old.echo("still relayed")).isEqualTo("still relayed");
         }
     }
 
