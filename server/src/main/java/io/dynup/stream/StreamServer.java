@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,28 +185,33 @@ public final class StreamServer implements AutoCloseable {
         }
         for (Relay r : open) {
             PeerState peer = r.peerState();
-            String reason = peer == null ? null : r.config().policy().reasonToClose(after, peer);
+            String reason = peer == null ? null : r.config().policy().reasonToClose(before, after, peer);
             if (reason != null) {
                 r.disconnect(reason);
             }
         }
     }
 
-    private void forEachRelay(java.util.function.Consumer<Relay> action) {
+    private void forEachRelay(Consumer<Relay> action) {
         for (Set<Relay> set : relays.values()) {
             set.forEach(action);
         }
     }
 
+    /** Per-key atomic, and an upstream without relays leaves the map (reloads replace upstream objects). */
     void opened(Relay relay) {
-        relays.computeIfAbsent(relay.config().upstream(), u -> ConcurrentHashMap.newKeySet()).add(relay);
+        relays.compute(relay.config().upstream(), (u, set) -> {
+            Set<Relay> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            s.add(relay);
+            return s;
+        });
     }
 
     void closed(Relay relay) {
-        Set<Relay> set = relays.get(relay.config().upstream());
-        if (set != null) {
+        relays.computeIfPresent(relay.config().upstream(), (u, set) -> {
             set.remove(relay);
-        }
+            return set.isEmpty() ? null : set;
+        });
     }
 
     Class<? extends SocketChannel> socketChannel() {

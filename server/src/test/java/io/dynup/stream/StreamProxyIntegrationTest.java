@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.dynup.model.PeerUpdate;
 import io.dynup.model.UpstreamKind;
 import io.dynup.server.DynupServer;
 import io.dynup.server.TestConfigs;
@@ -265,6 +266,25 @@ class StreamProxyIntegrationTest {
             try (StreamClient c = StreamClient.connect(port)) {
                 assertThat(c.readLine()).isEqualTo("a");
             }
+        }
+    }
+
+    @Test
+    void disconnectBackupIfPrimaryUpWaitsForAPrimaryToComeBack() throws Exception {
+        start("server " + a.address() + " max_conns=1;\nserver " + b.address() + " backup;\n"
+              + "disconnect_backup_if_primary_up;", "");
+        try (StreamClient onA = StreamClient.connect(port); StreamClient onBackup = StreamClient.connect(port)) {
+            assertThat(onA.readLine()).isEqualTo("a");
+            // a is up but full: the backup serves, and a change that brings no primary back leaves it alone
+            assertThat(onBackup.readLine()).isEqualTo("b");
+            assertThat(dynup.upstreams().addPeer(UpstreamKind.STREAM, "u", "127.0.0.1:1", true, PeerUpdate.NONE)
+                            .ok()).isTrue();
+            assertThat(onBackup.echo("still on backup")).isEqualTo("still on backup");
+            dynup.upstreams().setPeerDown(UpstreamKind.STREAM, "u", a.address());
+            assertThat(onBackup.echo("a went down")).isEqualTo("a went down");
+            dynup.upstreams().setPeerUp(UpstreamKind.STREAM, "u", a.address());
+            assertThat(onBackup.closedByPeer()).isTrue();
+            assertThat(onA.echo("primary untouched")).isEqualTo("primary untouched");
         }
     }
 
