@@ -52,6 +52,15 @@ public final class StreamServer implements AutoCloseable {
         this.workers = workers;
     }
 
+    /** A listener could not be bound; the message is nginx's ({@code bind() to 127.0.0.1:5000 failed (98: ...)}). */
+    public static final class BindFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BindFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /**
      * Binds every listener or none (a bind failure closes what was bound and is thrown) and follows the upstream
      * changes made through {@code service}.
@@ -84,7 +93,7 @@ public final class StreamServer implements AutoCloseable {
                 String reason = m.contains("already in use") ? "98: Address already in use"
                         : m.contains("ermission") ? "13: Permission denied"
                         : m.contains("assign") ? "99: Cannot assign requested address" : m;
-                throw new IllegalStateException("bind() to " + l.text() + " failed (" + reason + ")", e);
+                throw new BindFailedException("bind() to " + l.text() + " failed (" + reason + ")", e);
             }
             channels.put(l.address(), ch);
             bound.add(ch);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +67,15 @@ class StreamProxyIntegrationTest {
     private Peer peer(TcpBackend backend) {
         return dynup.upstreams().getPeers(UpstreamKind.STREAM, "u").get().stream()
                     .filter(p -> p.name().equals(backend.address())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aTakenPortFailsTheStartWithNginxsMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> start(servers(), ""))
+                    .isInstanceOf(StreamServer.BindFailedException.class)
+                    .hasMessage("bind() to 127.0.0.1:" + port + " failed (98: Address already in use)");
+        }
     }
 
     @Test
