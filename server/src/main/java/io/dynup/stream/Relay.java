@@ -56,6 +56,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
      * transport read what came before it; those bytes wait here and go first.
      */
     private final List<Object> early = new ArrayList<>(0);
+    /** The last write of the current read burst toward each side, until {@link #readComplete} flushes it. */
+    private @Nullable ChannelFuture toUpstream;
+    private @Nullable ChannelFuture toClient;
     private long startNanos;
     private long lastActivityNanos;
     private boolean clientInputDone;
@@ -131,6 +134,11 @@ final class Relay extends ChannelInboundHandlerAdapter {
         } else {
             forward(client, up, msg);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        guarded(() -> readComplete(client));
     }
 
     @Override
@@ -216,9 +224,33 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     // ---- relaying, both directions
 
+    /** Queues bytes read from {@code from} for {@code to}; {@link #readComplete} flushes the read's burst. */
     private void forward(Channel from, Channel to, Object msg) {
         touch();
-        to.writeAndFlush(msg).addListener((ChannelFuture f) -> guarded(() -> {
+        ChannelFuture f = to.write(msg);
+        if (from == client) {
+            toUpstream = f;
+        } else {
+            toClient = f;
+        }
+    }
+
+    /**
+     * The end of one read of {@code from}: what it read goes out in one flush, and {@code from} is read again
+     * once the other side's socket took all of it.
+     */
+    private void readComplete(Channel from) {
+        ChannelFuture last = from == client ? toUpstream : toClient;
+        if (last == null || done) {
+            return;
+        }
+        if (from == client) {
+            toUpstream = null;
+        } else {
+            toClient = null;
+        }
+        last.channel().flush();
+        last.addListener((ChannelFuture f) -> guarded(() -> {
             if (done) {
                 return;
             }
@@ -394,6 +426,13 @@ final class Relay extends ChannelInboundHandlerAdapter {
                 return;
             }
             forward(ctx.channel(), client, msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (ctx.channel() == upstream) {
+                guarded(() -> readComplete(ctx.channel()));
+            }
         }
 
         @Override
