@@ -73,6 +73,15 @@ class StreamConfigTest {
     }
 
     @Test
+    void aServerWithAccessRulesOfItsOwnReplacesTheStreamLevelOnes() throws Exception {
+        StreamServerConfig s = bind(stream("deny all;\n"
+                                           + "server { listen 5000; proxy_pass 127.0.0.1:6000; deny 10.0.0.1; }"));
+        // nginx merges the whole list: the server's rules alone apply, and no match allows
+        assertThat(s.access().allows(java.net.InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(s.access().allows(java.net.InetAddress.getByName("10.0.0.1"))).isFalse();
+    }
+
+    @Test
     void upstreamFlagsAndHashKeyBind() {
         StreamServerConfig s = bind(stream("upstream u { hash $remote_addr:$server_port; server 127.0.0.1:1;"
                                            + " disconnect_if_market_down; disconnect_on_exiting; }\n"
