@@ -30,6 +30,9 @@ import io.dynup.internal.Ticker;
 import io.dynup.model.HostResolver;
 import io.dynup.model.UpstreamConfig;
 import io.dynup.proxy.ProxyModule;
+import io.dynup.stream.StreamDirectives;
+import io.dynup.stream.StreamRuntime;
+import io.dynup.stream.StreamServer;
 import io.dynup.upstream.DnsUpdater;
 import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
@@ -43,6 +46,9 @@ public final class DynupServer implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(DynupServer.class);
 
+    /** How long a graceful quit waits for open connections. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
         return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(),
@@ -51,7 +57,7 @@ public final class DynupServer implements AutoCloseable {
 
     /** Every directive this build understands. */
     static DirectiveTable directives() {
-        DirectiveTable.Builder b = DirectiveTable.builder().addAll(CoreDirectives.ALL);
+        DirectiveTable.Builder b = DirectiveTable.builder().addAll(CoreDirectives.ALL).addAll(StreamDirectives.ALL);
         for (HttpModule m : modules()) {
             b.addAll(m.directives());
         }
@@ -66,6 +72,8 @@ public final class DynupServer implements AutoCloseable {
     private volatile UpstreamService upstreams;
     private DnsUpdater dns;
     private @Nullable HttpServer http;
+    private @Nullable StreamServer stream;
+    private final Transport transport = Transport.best();
 
     private DynupServer(Config config) throws InterruptedException {
         // host names added at run time are resolved here, never on an event loop
@@ -78,13 +86,16 @@ public final class DynupServer implements AutoCloseable {
         upstreams = new UpstreamService(registry, resolver, background);
         dns = DnsUpdater.start(upstreams, background);
         HttpRuntime runtime = runtime(config, upstreams);
-        Transport transport = Transport.best();
+        StreamRuntime streamRuntime = StreamRuntime.build(config, registry, balancers);
         int n = workerProcesses(config);
         acceptors = transport.newGroup(1, "dynup-accept");
         workers = transport.newGroup(n, "dynup-worker");
         try {
             if (runtime != null) {
                 http = HttpServer.start(runtime, transport, acceptors, workers);
+            }
+            if (streamRuntime != null) {
+                stream = StreamServer.start(streamRuntime, upstreams, transport, acceptors, workers);
             }
         } catch (InterruptedException | RuntimeException e) {
             close();
@@ -114,9 +125,11 @@ public final class DynupServer implements AutoCloseable {
                                                              upstreams.registry());
             UpstreamService service = new UpstreamService(registry, resolver, background);
             HttpRuntime runtime = runtime(config, service);
+            StreamRuntime streamRuntime = StreamRuntime.build(config, registry, balancers);
             if (http != null && runtime != null) {
                 http.update(runtime);
             }
+            updateStream(streamRuntime, service);
             dns.close();
             dns = DnsUpdater.start(service, background);
             upstreams = service;
@@ -130,10 +143,38 @@ public final class DynupServer implements AutoCloseable {
         return false;
     }
 
-    /** nginx's graceful quit (SIGQUIT): stop accepting, let requests in flight finish, then stop. */
+    /**
+     * Stream listeners follow the reload like http ones: a new {@code stream} server starts, one no longer
+     * configured stops accepting while its relays finish.
+     */
+    private void updateStream(@Nullable StreamRuntime next, UpstreamService service) {
+        if (next == null) {
+            if (stream != null) {
+                stream.stopAccepting();
+            }
+        } else if (stream != null) {
+            stream.update(next, service);
+        } else {
+            try {
+                stream = StreamServer.start(next, service, transport, acceptors, workers);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding stream listeners", e);
+            }
+        }
+    }
+
+    /** nginx's graceful quit (SIGQUIT): stop accepting, let requests and relays in flight finish, then stop. */
     public void quit() {
+        long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+        if (stream != null) {
+            stream.stopAccepting();
+        }
         if (http != null) {
-            http.shutdownGracefully(Duration.ofSeconds(30));
+            http.shutdownGracefully(DRAIN_LIMIT);
+        }
+        if (stream != null) {
+            stream.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         close();
     }
@@ -147,6 +188,7 @@ public final class DynupServer implements AutoCloseable {
         for (Directive http : config.all("http")) {
             HttpRuntime.build(http, modules(), services);
         }
+        StreamRuntime.build(config, registry, services.balancers());
     }
 
     /** Starts serving {@code config}; bind failures and config errors are thrown, nothing is left running. */
@@ -161,6 +203,10 @@ public final class DynupServer implements AutoCloseable {
 
     public @Nullable HttpServer httpServer() {
         return http;
+    }
+
+    public @Nullable StreamServer streamServer() {
+        return stream;
     }
 
     /** nginx's {@code worker_processes N|auto}: event-loop threads. */
@@ -187,6 +233,9 @@ public final class DynupServer implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.close();
+        }
+        if (stream != null) {
+            stream.close();
         }
         dns.close();
         background.shutdownNow();

@@ -13,6 +13,7 @@ import io.dynup.config.ConfigException;
 import io.dynup.config.ConfigParser;
 import io.dynup.config.Directive;
 import io.dynup.http.HttpServer;
+import io.dynup.stream.StreamServer;
 
 /**
  * {@code bin/dynup}: nginx's command line. With no arguments it serves the embedded default (the seed's
@@ -156,7 +157,8 @@ public final class Main {
             if (e instanceof ConfigException) {
                 throw (ConfigException) e;
             }
-            err.println("dynup: [emerg] " + (e instanceof HttpServer.BindFailedException ? e.getMessage() : e.toString()));
+            boolean bind = e instanceof HttpServer.BindFailedException || e instanceof StreamServer.BindFailedException;
+            err.println("dynup: [emerg] " + (bind ? e.getMessage() : e.toString()));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

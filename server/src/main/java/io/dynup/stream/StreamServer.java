@@ -1,0 +1,259 @@
+package io.dynup.stream;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dynup.http.Transport;
+import io.dynup.upstream.PeerState;
+import io.dynup.upstream.Upstream;
+import io.dynup.upstream.UpstreamService;
+import io.dynup.upstream.UpstreamSnapshot;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * Binds the {@code listen}s of a {@link StreamRuntime} and keeps the open {@link Relay}s. A connection takes the
+ * server of the runtime current when it is accepted; {@link #update} swaps in a reloaded runtime while open
+ * relays go on with theirs. Upstream changes reach the relays through the mutation service's listeners, for the
+ * {@code disconnect_*} directives.
+ */
+public final class StreamServer implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(StreamServer.class);
+
+    private final Transport transport;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final Map<SocketAddress, Channel> channels = new LinkedHashMap<>();
+    /** Open relays by the upstream they use, so a change looks only at the relays it can affect. */
+    private final Map<Upstream, Set<Relay>> relays = new ConcurrentHashMap<>();
+    private volatile StreamRuntime runtime;
+
+    private StreamServer(StreamRuntime runtime, Transport transport, EventLoopGroup acceptors,
+                         EventLoopGroup workers) {
+        this.runtime = runtime;
+        this.transport = transport;
+        this.acceptors = acceptors;
+        this.workers = workers;
+    }
+
+    /** A listener could not be bound; the message is nginx's ({@code bind() to 127.0.0.1:5000 failed (98: ...)}). */
+    public static final class BindFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BindFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Binds every listener or none (a bind failure closes what was bound and is thrown) and follows the upstream
+     * changes made through {@code service}.
+     */
+    public static StreamServer start(StreamRuntime runtime, UpstreamService service, Transport transport,
+                                     EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
+        StreamServer server = new StreamServer(runtime, transport, acceptors, workers);
+        try {
+            server.bind(runtime.listens(), new ArrayList<>());
+        } catch (InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        service.addListener(server::onUpstreamChange);
+        return server;
+    }
+
+    private void bind(List<ListenAddress> listens, List<Channel> bound) throws InterruptedException {
+        for (ListenAddress l : listens) {
+            if (channels.containsKey(l.address())) {
+                continue;
+            }
+            Channel ch;
+            try {
+                ch = bootstrap(l).bind(l.address()).sync().channel();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                String m = String.valueOf(e.getMessage());
+                String reason = m.contains("already in use") ? "98: Address already in use"
+                        : m.contains("ermission") ? "13: Permission denied"
+                        : m.contains("assign") ? "99: Cannot assign requested address" : m;
+                throw new BindFailedException("bind() to " + l.text() + " failed (" + reason + ")", e);
+            }
+            channels.put(l.address(), ch);
+            bound.add(ch);
+            logger.info("stream listening on {}", ch.localAddress());
+        }
+    }
+
+    private ServerBootstrap bootstrap(ListenAddress listen) {
+        SocketAddress key = listen.address();
+        return new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, listen.backlog())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        StreamServerConfig server = runtime.server(key);
+                        if (server == null) {
+                            // accepted as a reload dropped this listener
+                            ch.close();
+                            return;
+                        }
+                        ch.pipeline().addLast("relay", new Relay(server, StreamServer.this, ch));
+                    }
+                });
+    }
+
+    /**
+     * Takes a reloaded runtime: listeners it adds are bound first (a bind failure is thrown and changes nothing),
+     * then new connections get it, listeners it dropped close, and open relays go on with the configuration they
+     * started with, except those whose upstream has {@code disconnect_on_exiting}, which close as nginx's
+     * exiting workers close them. {@code service} is the reloaded mutation service, whose changes now count.
+     */
+    public synchronized void update(StreamRuntime next, UpstreamService service) {
+        List<Channel> bound = new ArrayList<>();
+        try {
+            bind(next.listens(), bound);
+        } catch (InterruptedException | RuntimeException e) {
+            for (Channel ch : bound) {
+                channels.values().remove(ch);
+                ch.close();
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("bind failed: " + e.getMessage(), e);
+        }
+        runtime = next;
+        service.addListener(this::onUpstreamChange);
+        channels.entrySet().removeIf(e -> {
+            if (next.server(e.getKey()) != null) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
+        disconnectOnExiting();
+    }
+
+    /**
+     * The first half of nginx's graceful quit for streams: stop accepting, and close the relays of
+     * {@code disconnect_on_exiting} upstreams. The others go on; {@link #awaitIdle} waits for them.
+     */
+    public void stopAccepting() {
+        closeListeners();
+        disconnectOnExiting();
+    }
+
+    /** Waits up to {@code max} for the open relays to finish. */
+    public void awaitIdle(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (connections() > 0 && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void disconnectOnExiting() {
+        forEachRelay(r -> {
+            if (r.config().policy().onExiting()) {
+                r.disconnect("disconnect_on_exiting");
+            }
+        });
+    }
+
+    private void onUpstreamChange(Upstream upstream, UpstreamSnapshot before, UpstreamSnapshot after) {
+        Set<Relay> open = relays.get(upstream);
+        if (open == null) {
+            return;
+        }
+        for (Relay r : open) {
+            PeerState peer = r.peerState();
+            String reason = peer == null ? null : r.config().policy().reasonToClose(before, after, peer);
+            if (reason != null) {
+                r.disconnect(reason);
+            }
+        }
+    }
+
+    private void forEachRelay(Consumer<Relay> action) {
+        for (Set<Relay> set : relays.values()) {
+            set.forEach(action);
+        }
+    }
+
+    /** Per-key atomic, and an upstream without relays leaves the map (reloads replace upstream objects). */
+    void opened(Relay relay) {
+        relays.compute(relay.config().upstream(), (u, set) -> {
+            Set<Relay> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            s.add(relay);
+            return s;
+        });
+    }
+
+    void closed(Relay relay) {
+        relays.computeIfPresent(relay.config().upstream(), (u, set) -> {
+            set.remove(relay);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    Class<? extends SocketChannel> socketChannel() {
+        return transport.socketChannel();
+    }
+
+    /** The bound listeners (their local addresses tell the ports chosen). */
+    public List<Channel> channels() {
+        synchronized (this) {
+            return new ArrayList<>(channels.values());
+        }
+    }
+
+    /** Relays open now. */
+    public int connections() {
+        int n = 0;
+        for (Set<Relay> set : relays.values()) {
+            n += set.size();
+        }
+        return n;
+    }
+
+    private synchronized void closeListeners() {
+        for (Channel ch : channels.values()) {
+            ch.close().syncUninterruptibly();
+        }
+        channels.clear();
+    }
+
+    /** Stops accepting and closes every relay. */
+    @Override
+    public void close() {
+        closeListeners();
+        forEachRelay(r -> r.disconnect(null));
+    }
+}
