@@ -2,8 +2,10 @@ package io.dynup.lua.lib;
 
 import java.util.Map;
 
+import io.dynup.model.UpstreamKind;
 import io.dynup.upstream.UpstreamService;
 import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.LuaException;
 
 /**
  * The Lua libraries beyond the request API, as OpenResty ships them: {@code ngx.shared.DICT}, {@code cjson},
@@ -12,19 +14,39 @@ import party.iroiro.luajava.Lua;
  */
 public final class LuaLibraries {
 
-    private final UpstreamService upstreams;
+    private final DynamicUpstreamLib httpUpstreams;
+    private final DynamicUpstreamLib streamUpstreams;
     private final Map<String, Long> sharedDicts;
 
     /**
      * @param sharedDicts the {@code lua_shared_dict} declarations: name to size in bytes
      */
     public LuaLibraries(UpstreamService upstreams, Map<String, Long> sharedDicts) {
-        this.upstreams = upstreams;
+        this.httpUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.HTTP);
+        this.streamUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.STREAM);
         this.sharedDicts = Map.copyOf(sharedDicts);
     }
 
     /** Installs the libraries into a new VM: call once, on the VM's thread, after the {@code ngx} table exists. */
     public void open(Lua lua, LibraryHost host) {
-        // filled by the libraries as they land
+        int top = lua.getTop();
+        httpUpstreams.push(lua, host);
+        preload(lua, "ngx.dynamic_upstream");
+        streamUpstreams.push(lua, host);
+        preload(lua, "ngx.dynamic_upstream.stream");
+        lua.setTop(top);
+    }
+
+    /** {@code package.preload[name]} returns the module table on top of the stack (popped). */
+    private static void preload(Lua lua, String name) {
+        try {
+            lua.load("local name, module = ...; package.preload[name] = function() return module end");
+            lua.push(name);
+            lua.pushValue(-3);
+            lua.pCall(2, 0);
+            lua.pop(1);
+        } catch (LuaException e) {
+            throw new IllegalStateException("preload " + name + ": " + e.getMessage(), e);
+        }
     }
 }
