@@ -60,7 +60,7 @@ final class DynamicUpstreamLib {
 
     /** (upstream, which): which 0 = all, 1 = primary, 2 = backup. */
     private int getPeers(Lua lua) {
-        String upstream = lua.toString(1);
+        String upstream = LuaBytes.text(lua, 1);
         int which = (int) lua.toInteger(2);
         Result<List<Peer>> r = which == ALL ? upstreams.getPeers(kind, upstream)
                 : which == PRIMARY ? upstreams.getPrimaryPeers(kind, upstream)
@@ -107,8 +107,8 @@ final class DynamicUpstreamLib {
 
     /** (upstream, peer, backup, params or nil). */
     private int addPeer(Lua lua) {
-        String upstream = lua.toString(1);
-        String peer = lua.toString(2);
+        String upstream = LuaBytes.text(lua, 1);
+        String peer = LuaBytes.text(lua, 2);
         boolean backup = lua.toBoolean(3);
         PeerUpdate params = PeerUpdate.NONE;
         if (lua.isTable(4)) {
@@ -122,7 +122,7 @@ final class DynamicUpstreamLib {
     }
 
     private int removePeer(Lua lua) {
-        return answer(lua, upstreams.removePeer(kind, lua.toString(1), lua.toString(2)));
+        return answer(lua, upstreams.removePeer(kind, LuaBytes.text(lua, 1), LuaBytes.text(lua, 2)));
     }
 
     /** (upstream, peer, params). */
@@ -131,7 +131,7 @@ final class DynamicUpstreamLib {
         if (!parsed.ok()) {
             return fail(lua, parsed.error());
         }
-        return answer(lua, upstreams.updatePeer(kind, lua.toString(1), lua.toString(2), parsed.get()));
+        return answer(lua, upstreams.updatePeer(kind, LuaBytes.text(lua, 1), LuaBytes.text(lua, 2), parsed.get()));
     }
 
     private int currentUpstream(Lua lua, LibraryHost host) {
@@ -170,7 +170,7 @@ final class DynamicUpstreamLib {
 
     private static String luaKey(Lua lua, int index) {
         if (lua.type(index) == Lua.LuaType.STRING) {
-            return lua.toString(index);
+            return LuaBytes.text(lua, index);
         }
         if (lua.type(index) == Lua.LuaType.NUMBER) {
             return LuaValues.numberText(lua.toNumber(index));
@@ -184,7 +184,7 @@ final class DynamicUpstreamLib {
             return lua.toNumber(index);
         }
         if (t == Lua.LuaType.STRING) {
-            return lua.toString(index);
+            return LuaBytes.text(lua, index);
         }
         if (t == Lua.LuaType.BOOLEAN) {
             return lua.toBoolean(index);

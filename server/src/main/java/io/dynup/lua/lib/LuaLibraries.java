@@ -2,6 +2,7 @@ package io.dynup.lua.lib;
 
 import java.util.Map;
 
+import io.dynup.internal.Ticker;
 import io.dynup.model.UpstreamKind;
 import io.dynup.upstream.UpstreamService;
 import party.iroiro.luajava.Lua;
@@ -16,15 +17,20 @@ public final class LuaLibraries {
 
     private final DynamicUpstreamLib httpUpstreams;
     private final DynamicUpstreamLib streamUpstreams;
-    private final Map<String, Long> sharedDicts;
+    private final SharedDictLib sharedDicts;
 
     /**
      * @param sharedDicts the {@code lua_shared_dict} declarations: name to size in bytes
      */
     public LuaLibraries(UpstreamService upstreams, Map<String, Long> sharedDicts) {
+        this(upstreams, sharedDicts, Ticker.system());
+    }
+
+    /** @param ticker the clock of the shared dictionaries' expiry */
+    public LuaLibraries(UpstreamService upstreams, Map<String, Long> sharedDicts, Ticker ticker) {
         this.httpUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.HTTP);
         this.streamUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.STREAM);
-        this.sharedDicts = Map.copyOf(sharedDicts);
+        this.sharedDicts = new SharedDictLib(sharedDicts, ticker);
     }
 
     /** Installs the libraries into a new VM: call once, on the VM's thread, after the {@code ngx} table exists. */
@@ -34,7 +40,18 @@ public final class LuaLibraries {
         preload(lua, "ngx.dynamic_upstream");
         streamUpstreams.push(lua, host);
         preload(lua, "ngx.dynamic_upstream.stream");
+        sharedDicts.push(lua, host);
+        setNgxField(lua, "shared");
         lua.setTop(top);
+    }
+
+    /** {@code ngx[name]} = the value on top of the stack (popped); raw, past the guard on unknown fields. */
+    private static void setNgxField(Lua lua, String name) {
+        lua.getGlobal("ngx");
+        lua.push(name);
+        lua.pushValue(-3);
+        lua.rawSet(-3);
+        lua.pop(2);
     }
 
     /** {@code package.preload[name]} returns the module table on top of the stack (popped). */
