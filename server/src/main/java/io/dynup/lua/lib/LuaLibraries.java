@@ -15,6 +15,9 @@ import party.iroiro.luajava.LuaException;
  */
 public final class LuaLibraries {
 
+    /** {@code require "cjson"} and {@code "cjson.safe"}, pure Lua: registers both in package.preload. */
+    private static final LuaSource CJSON = LuaSource.resource("cjson.lua");
+
     private final DynamicUpstreamLib httpUpstreams;
     private final DynamicUpstreamLib streamUpstreams;
     private final SharedDictLib sharedDicts;
@@ -42,6 +45,10 @@ public final class LuaLibraries {
         preload(lua, "ngx.dynamic_upstream.stream");
         sharedDicts.push(lua, host);
         setNgxField(lua, "shared");
+        lua.getGlobal("ngx");
+        lua.push("null");
+        lua.rawGet(-2);
+        CJSON.call(lua, 1);
         lua.setTop(top);
     }
 

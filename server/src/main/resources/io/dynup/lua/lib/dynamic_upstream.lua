@@ -8,12 +8,13 @@ local function check_count(n, expected, message)
     if n ~= expected then return message end
 end
 
--- luaL_checklstring: strings and numbers (as strings) pass, anything else raises naming the function
+-- luaL_checklstring: strings and numbers (as strings) pass, anything else raises naming the function, at the
+-- line of the script's call (every caller is one frame below the script: level 3)
 local function check_string(fname, i, v)
     local t = type(v)
     if t == "string" then return v end
     if t == "number" then return tostring(v) end
-    error("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. t .. ")", 0)
+    error("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. t .. ")", 3)
 end
 
 local _M = {}

@@ -40,7 +40,8 @@ final class LibVm implements AutoCloseable, LibraryHost {
 
     LibVm(LuaLibraries libraries) {
         lua.openLibraries();
-        run("ngx = { null = newproxy(false) }\n" + HELPERS);
+        run("ngx = { null = newproxy(true) }\ngetmetatable(ngx.null).__tostring = function() return 'null' end\n"
+            + HELPERS);
         libraries.open(lua, this);
     }
 
