@@ -49,6 +49,7 @@ public final class LuaLibraries {
         lua.push("null");
         lua.rawGet(-2);
         CJSON.call(lua, 1);
+        CodecsLib.open(lua, host);
         lua.setTop(top);
     }
 
