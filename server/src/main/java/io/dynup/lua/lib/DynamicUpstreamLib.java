@@ -131,7 +131,9 @@ final class DynamicUpstreamLib {
         if (!parsed.ok()) {
             return fail(lua, parsed.error());
         }
-        return answer(lua, upstreams.updatePeer(kind, LuaBytes.text(lua, 1), LuaBytes.text(lua, 2), parsed.get()));
+        String upstream = LuaBytes.text(lua, 1);
+        String peer = LuaBytes.text(lua, 2);
+        return answer(lua, upstreams.updatePeer(kind, upstream, peer, parsed.get()));
     }
 
     private int currentUpstream(Lua lua, LibraryHost host) {

@@ -120,7 +120,7 @@ final class SharedDict {
         return new Stored(true, null, forcible);
     }
 
-    /** {@code incr}: adds to a number; a missing key starts at {@code init} when given (expiring after initTtl). */
+    /** {@code incr}: adds to a number; a missing key starts at {@code init} when given, expiring after initTtl. */
     synchronized Incremented incr(String key, double delta, @Nullable Double init, double initTtl) {
         long now = ticker.read();
         Entry old = entries.get(key);

@@ -103,7 +103,8 @@ final class SharedDictLib {
     /** (id, key, delta, init or nil, init_ttl) → value or nil, err, forcible. */
     private int incr(Lua lua) {
         Double init = lua.isNil(4) ? null : lua.toNumber(4);
-        SharedDict.Incremented r = dict(lua).incr(LuaBytes.latin1(lua, 2), lua.toNumber(3), init, lua.toNumber(5));
+        String key = LuaBytes.latin1(lua, 2);
+        SharedDict.Incremented r = dict(lua).incr(key, lua.toNumber(3), init, lua.toNumber(5));
         if (r.error() != null) {
             lua.pushNil();
         } else {

@@ -69,7 +69,8 @@ class CjsonLibTest {
 
     @Test
     void encodesObjectsInTableOrder() {
-        assertThat(lua("return cjson.encode({a = 1, b = 'x'})")).isIn("{\"a\":1,\"b\":\"x\"}", "{\"b\":\"x\",\"a\":1}");
+        assertThat(lua("return cjson.encode({a = 1, b = 'x'})"))
+                .isIn("{\"a\":1,\"b\":\"x\"}", "{\"b\":\"x\",\"a\":1}");
         assertThat(lua("return cjson.encode({1, 2, a = 3})")).contains("\"1\":1", "\"2\":2", "\"a\":3");
     }
 
@@ -172,11 +173,15 @@ class CjsonLibTest {
 
     @Test
     void argumentMisuseRaisesEvenInSafe() {
-        assertThat(lua("local v = safe.encode() return v")).endsWith(":2: bad argument #1 to 'encode' (expected 1 argument)");
-        assertThat(lua("local v = cjson.decode('1', 2) return v")).endsWith(":2: bad argument #1 to 'decode' (expected 1 argument)");
-        assertThat(lua("local v = cjson.decode(nil) return v")).endsWith(":2: bad argument #1 to 'decode' (string expected, got nil)");
+        assertThat(lua("local v = safe.encode() return v"))
+                .endsWith(":2: bad argument #1 to 'encode' (expected 1 argument)");
+        assertThat(lua("local v = cjson.decode('1', 2) return v"))
+                .endsWith(":2: bad argument #1 to 'decode' (expected 1 argument)");
+        assertThat(lua("local v = cjson.decode(nil) return v"))
+                .endsWith(":2: bad argument #1 to 'decode' (string expected, got nil)");
         assertThat(lua("return cjson.decode(12)")).isEqualTo("12");
-        assertThat(lua("return show(safe.decode('\\0\\0'))")).isEqualTo("nil JSON parser does not support UTF-16 or UTF-32");
+        assertThat(lua("return show(safe.decode('\\0\\0'))"))
+                .isEqualTo("nil JSON parser does not support UTF-16 or UTF-32");
     }
 
     @Test

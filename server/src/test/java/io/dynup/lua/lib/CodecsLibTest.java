@@ -53,8 +53,10 @@ class CodecsLibTest {
 
     @Test
     void escapeUriChecksItsType() {
-        assertThat(lua("local v = ngx.escape_uri('x', 'a') return v")).endsWith(":2: \"esc_type\" is not number");
-        assertThat(lua("local v = ngx.escape_uri('x', 9) return v")).endsWith(":2: \"esc_type\" 9 out of range");
+        assertThat(lua("local v = ngx.escape_uri('x', 'a') return v"))
+                .endsWith(":2: \"esc_type\" is not number");
+        assertThat(lua("local v = ngx.escape_uri('x', 9) return v"))
+                .endsWith(":2: \"esc_type\" 9 out of range");
     }
 
     @Test
@@ -103,7 +105,8 @@ class CodecsLibTest {
         assertThat(lua(show + "local args = {} for i = 1, 150 do args[i] = 'k' .. i .. '=' .. i end "
                        + "local t, err = ngx.decode_args(table.concat(args, '&')) local n = 0 "
                        + "for _ in pairs(t) do n = n + 1 end return n .. ' ' .. err")).isEqualTo("100 truncated");
-        assertThat(lua("local v = ngx.decode_args() return v")).endsWith(":2: expecting 1 or 2 arguments but seen 0");
+        assertThat(lua("local v = ngx.decode_args() return v"))
+                .endsWith(":2: expecting 1 or 2 arguments but seen 0");
     }
 
     @Test
@@ -111,10 +114,12 @@ class CodecsLibTest {
         assertThat(lua("return ngx.md5('hello')")).isEqualTo("5d41402abc4b2a76b9719d911017c592");
         assertThat(lua("return ngx.md5(nil)")).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
         assertThat(lua("return hex(ngx.md5_bin('hello'))")).isEqualTo("5d41402abc4b2a76b9719d911017c592");
-        assertThat(lua("return hex(ngx.sha1_bin('hello'))")).isEqualTo("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+        assertThat(lua("return hex(ngx.sha1_bin('hello'))"))
+                .isEqualTo("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
         assertThat(lua("return hex(ngx.hmac_sha1('key', 'The quick brown fox jumps over the lazy dog'))"))
                 .isEqualTo("de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9");
-        assertThat(lua("return hex(ngx.hmac_sha1('', ''))")).isEqualTo("fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+        assertThat(lua("return hex(ngx.hmac_sha1('', ''))"))
+                .isEqualTo("fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
         assertThat(lua("return ngx.crc32_short('hello') .. ' ' .. ngx.crc32_long('hello')"))
                 .isEqualTo("907060870 907060870");
     }
@@ -126,7 +131,8 @@ class CodecsLibTest {
         assertThat(lua("return ngx.encode_base64('he')")).isEqualTo("aGU=");
         assertThat(lua("return ngx.encode_base64('')")).isEqualTo("");
         assertThat(lua("return ngx.encode_base64('\\0\\255\\254')")).isEqualTo("AP/+");
-        assertThat(lua("local v = ngx.encode_base64('x', 1) return v")).endsWith(":2: bad no_padding: boolean expected, got number");
+        assertThat(lua("local v = ngx.encode_base64('x', 1) return v"))
+                .endsWith(":2: bad no_padding: boolean expected, got number");
         assertThat(lua("return ngx.decode_base64('aGVsbG8=')")).isEqualTo("hello");
         assertThat(lua("return ngx.decode_base64('aGVsbG8')")).isEqualTo("hello");
         assertThat(lua("return ngx.decode_base64('aGVsbG8=junk')")).isEqualTo("hello");

@@ -54,8 +54,8 @@ class DynamicUpstreamBlocksTest {
     }
 
     private static void run(Map<String, String> block) {
-        String config = "events {}\nhttp {\n" + block.getOrDefault("http_config", "") + "\n}\n"
-                        + (block.containsKey("stream_config") ? "stream {\n" + block.get("stream_config") + "\n}\n" : "");
+        String stream = block.containsKey("stream_config") ? "stream {\n" + block.get("stream_config") + "\n}\n" : "";
+        String config = "events {}\nhttp {\n" + block.getOrDefault("http_config", "") + "\n}\n" + stream;
         DirectiveTable table = DirectiveTable.builder().addAll(CoreDirectives.ALL).build();
         Config parsed = ConfigParser.parseString(config, Path.of("/tmp/nginx.conf"), table);
         UpstreamService service = new UpstreamService(

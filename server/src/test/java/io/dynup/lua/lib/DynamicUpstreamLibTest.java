@@ -73,8 +73,8 @@ class DynamicUpstreamLibTest {
     private String lua(String module, String code) {
         boolean stream = module.endsWith(".stream");
         return vm.eval("local du = require '" + module + "'\n"
-                       + "local U, PLAIN = '" + (stream ? "tcpback" : "backend") + "', '"
-                       + (stream ? "tcpplain" : "plain") + "'\n" + code);
+                       + "local U, PLAIN, PEER = '" + (stream ? "tcpback" : "backend") + "', '"
+                       + (stream ? "tcpplain" : "plain") + "', '127.0.0.1:6001'\n" + code);
     }
 
     private String peersOf(String module) {
@@ -87,6 +87,7 @@ class DynamicUpstreamLibTest {
             + "name=127.0.0.1:6002 server=127.0.0.1:6002 weight=1";
     private static final String P3 = "backup=true conns=0 fail_timeout=10 max_conns=0 max_fails=1 "
             + "name=127.0.0.1:6003 server=127.0.0.1:6003 weight=1";
+    private static final String KEYS = "weight, max_fails, fail_timeout, max_conns, down";
     private static final String BOTH = "ngx.dynamic_upstream, ngx.dynamic_upstream.stream";
 
     private static String added(String server, boolean backup) {
@@ -108,8 +109,10 @@ class DynamicUpstreamLibTest {
     @ValueSource(strings = {"ngx.dynamic_upstream", "ngx.dynamic_upstream.stream"})
     void listsPeersWithEveryKeyPrimariesThenBackups(String module) {
         assertThat(peersOf(module)).isEqualTo(P1 + "\n" + P2 + "\n" + P3);
-        assertThat(lua(module, "local ok, t = du.get_servers(U) return peers(t)")).isEqualTo(P1 + "\n" + P2 + "\n" + P3);
-        assertThat(lua(module, "local ok, t = du.get_primary_peers(U) return peers(t)")).isEqualTo(P1 + "\n" + P2);
+        assertThat(lua(module, "local ok, t = du.get_servers(U) return peers(t)"))
+                .isEqualTo(P1 + "\n" + P2 + "\n" + P3);
+        assertThat(lua(module, "local ok, t = du.get_primary_peers(U) return peers(t)"))
+                .isEqualTo(P1 + "\n" + P2);
         assertThat(lua(module, "local ok, t = du.get_backup_peers(U) return peers(t)")).isEqualTo(P3);
         assertThat(lua(module, "local ok, t, err = du.get_backup_peers(PLAIN) return show(ok, #t, err)"))
                 .isEqualTo("true 0 nil");
@@ -158,22 +161,22 @@ class DynamicUpstreamLibTest {
             "add_peer(U, 'http://1.2.3.4')|false nil invalid host",
             "add_primary_peer(U, '127.0.0.1:6003')|false nil can't change server type (primary<->backup)",
             "add_backup_peer(U, '127.0.0.1:6001')|false nil can't change server type (primary<->backup)",
-            "update_peer(U, '127.0.0.1:6001', {weight = 0})|false nil weight: 0 (expected: an integer 1..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {weight = -3})|false nil weight: -3 (expected: an integer 1..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {weight = 'abc'})|false nil weight: \"abc\" (expected: an integer 1..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {weight = 2.9})|false nil weight: 2.9 (expected: an integer 1..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {weight = 1e12})|false nil weight: 1000000000000 (expected: an integer 1..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {max_fails = -1})|false nil max_fails: -1 (expected: an integer 0..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {fail_timeout = -1})|false nil fail_timeout: -1 (expected: an integer 0..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {max_conns = -5})|false nil max_conns: -5 (expected: an integer 0..1000000)",
-            "update_peer(U, '127.0.0.1:6001', {wieght = 2})|false nil unknown parameter \"wieght\" (expected: weight, max_fails, fail_timeout, max_conns, down)",
-            "update_peer(U, '127.0.0.1:6001', {5})|false nil unknown parameter \"1\" (expected: weight, max_fails, fail_timeout, max_conns, down)",
-            "update_peer(U, '127.0.0.1:6001', {down = 'yes'})|false nil down: \"yes\" (expected: true, false, 1 or 0)",
-            "update_peer(U, '127.0.0.1:6001', {down = 2})|false nil down: 2 (expected: true, false, 1 or 0)",
-            "update_peer(U, '127.0.0.1:6001', {weight = {}})|false nil weight: table (expected: a number, a numeric string or a boolean)",
-            "update_peer(U, '127.0.0.1:6001', {weight = 3, max_fails = -1})|false nil max_fails: -1 (expected: an integer 0..1000000)",
+            "update_peer(U, PEER, {weight = 0})|false nil weight: 0 (expected: an integer 1..1000000)",
+            "update_peer(U, PEER, {weight = -3})|false nil weight: -3 (expected: an integer 1..1000000)",
+            "update_peer(U, PEER, {weight = 'abc'})|false nil weight: \"abc\" (expected: an integer 1..1000000)",
+            "update_peer(U, PEER, {weight = 2.9})|false nil weight: 2.9 (expected: an integer 1..1000000)",
+            "update_peer(U, PEER, {weight = 1e12})|false nil weight: 1000000000000 (expected: an integer 1..1000000)",
+            "update_peer(U, PEER, {max_fails = -1})|false nil max_fails: -1 (expected: an integer 0..1000000)",
+            "update_peer(U, PEER, {fail_timeout = -1})|false nil fail_timeout: -1 (expected: an integer 0..1000000)",
+            "update_peer(U, PEER, {max_conns = -5})|false nil max_conns: -5 (expected: an integer 0..1000000)",
+            "update_peer(U, PEER, {wieght = 2})|false nil unknown parameter \"wieght\" (expected: " + KEYS + ")",
+            "update_peer(U, PEER, {5})|false nil unknown parameter \"1\" (expected: " + KEYS + ")",
+            "update_peer(U, PEER, {down = 'yes'})|false nil down: \"yes\" (expected: true, false, 1 or 0)",
+            "update_peer(U, PEER, {down = 2})|false nil down: 2 (expected: true, false, 1 or 0)",
+            "update_peer(U, PEER, {weight = {}})|false nil weight: table (expected: a number, a numeric string or a boolean)",
+            "update_peer(U, PEER, {weight = 3, max_fails = -1})|false nil max_fails: -1 (expected: an integer 0..1000000)",
             "add_peer(U, '1.2.3.4', {weight = 0})|false nil weight: 0 (expected: an integer 1..1000000)",
-            "add_peer(U, '1.2.3.4', {color = 'red'})|false nil unknown parameter \"color\" (expected: weight, max_fails, fail_timeout, max_conns, down)"})
+            "add_peer(U, '1.2.3.4', {color = 'red'})|false nil unknown parameter \"color\" (expected: " + KEYS + ")"})
     void failuresAnswerFalseNilAndTheReasonAndChangeNothing(String call, String expected) {
         for (String module : BOTH.split(", ")) {
             assertThat(lua(module, "return show(du." + call + ")")).as(module).isEqualTo(expected);
@@ -204,9 +207,11 @@ class DynamicUpstreamLibTest {
     @ParameterizedTest
     @ValueSource(strings = {"ngx.dynamic_upstream", "ngx.dynamic_upstream.stream"})
     void addsPrimaryAndBackupByAddressFirstInTheirTierWithNginxDefaults(String module) {
-        assertThat(lua(module, "return show(du.add_primary_peer(U, '127.0.0.1:6005'))")).isEqualTo("true nil nil");
+        assertThat(lua(module, "return show(du.add_primary_peer(U, '127.0.0.1:6005'))"))
+                .isEqualTo("true nil nil");
         assertThat(lua(module, "return show(du.add_peer(U, '1.2.3.4'))")).isEqualTo("true nil nil");
-        assertThat(lua(module, "return show(du.add_backup_peer(U, '127.0.0.1:6006'))")).isEqualTo("true nil nil");
+        assertThat(lua(module, "return show(du.add_backup_peer(U, '127.0.0.1:6006'))"))
+                .isEqualTo("true nil nil");
         assertThat(lua(module, "return show(du.add_backup_peer(U, '[::1]:80'))")).isEqualTo("true nil nil");
         assertThat(peersOf(module)).isEqualTo(String.join("\n",
                 added("1.2.3.4:80", false).replace("server=1.2.3.4:80", "server=1.2.3.4"),
@@ -218,7 +223,8 @@ class DynamicUpstreamLibTest {
     @ValueSource(strings = {"ngx.dynamic_upstream", "ngx.dynamic_upstream.stream"})
     void addingAnExistingPeerOfTheSameKindChangesNothing(String module) {
         assertThat(lua(module, "return show(du.add_peer(U, '127.0.0.1:6001'))")).isEqualTo("true nil nil");
-        assertThat(lua(module, "return show(du.add_backup_peer(U, '127.0.0.1:6003'))")).isEqualTo("true nil nil");
+        assertThat(lua(module, "return show(du.add_backup_peer(U, '127.0.0.1:6003'))"))
+                .isEqualTo("true nil nil");
         assertThat(lua(module, "return show(du.add_peer(U, '127.0.0.1:6001', {weight = 9}))"))
                 .isEqualTo("true nil nil");
         assertThat(peersOf(module)).isEqualTo(P1 + "\n" + P2 + "\n" + P3);
@@ -245,7 +251,8 @@ class DynamicUpstreamLibTest {
         assertThat(lua(module, "local ok, t = du.get_primary_peers(U) return show(t[1].server, t[1].name, #t)"))
                 .isEqualTo("localhost:6008 127.0.0.1:6008 3");
 
-        assertThat(lua(module, "return show(du.add_backup_peer(U, 'twin.test:6009'))")).isEqualTo("true nil nil");
+        assertThat(lua(module, "return show(du.add_backup_peer(U, 'twin.test:6009'))"))
+                .isEqualTo("true nil nil");
         resolutions.remove().run();
         assertThat(lua(module, "local ok, t = du.get_backup_peers(U) "
                                + "return show(t[1].server, t[1].name, t[2].server, t[2].name, #t)"))
@@ -264,7 +271,8 @@ class DynamicUpstreamLibTest {
         assertThat(lua(module, "return show(du.remove_peer(U, '127.0.0.1:6001'))")).isEqualTo("true nil nil");
         assertThat(lua(module, "local ok, t, err = du.get_peers(U) return show(ok, #t, err)"))
                 .isEqualTo("true 0 nil");
-        assertThat(lua(module, "return show(du.remove_peer(PLAIN, '127.0.0.1:6004'))")).isEqualTo("true nil nil");
+        assertThat(lua(module, "return show(du.remove_peer(PLAIN, '127.0.0.1:6004'))"))
+                .isEqualTo("true nil nil");
         assertThat(lua(module, "local ok, t = du.get_peers(PLAIN) return #t")).isEqualTo("0");
     }
 
@@ -288,7 +296,8 @@ class DynamicUpstreamLibTest {
         assertThat(lua(module, "local ok, t = du.get_peers(U) return show(t[1].down, t[2].down)"))
                 .isEqualTo("nil nil");
         assertThat(lua(module, "return show(du.set_peer_down(U, '127.0.0.1:6003'))")).isEqualTo("true nil nil");
-        assertThat(lua(module, "local ok, t = du.get_backup_peers(U) return show(t[1].down)")).isEqualTo("true");
+        assertThat(lua(module, "local ok, t = du.get_backup_peers(U) return show(t[1].down)"))
+                .isEqualTo("true");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -352,6 +361,7 @@ class DynamicUpstreamLibTest {
     @ValueSource(strings = {"ngx.dynamic_upstream", "ngx.dynamic_upstream.stream"})
     void theNamespacesAreApart(String module) {
         String other = module.endsWith(".stream") ? "backend" : "tcpback";
-        assertThat(lua(module, "return show(du.get_peers('" + other + "'))")).isEqualTo("false nil upstream not found");
+        assertThat(lua(module, "return show(du.get_peers('" + other + "'))"))
+                .isEqualTo("false nil upstream not found");
     }
 }

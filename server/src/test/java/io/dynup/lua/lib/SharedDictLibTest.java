@@ -158,12 +158,15 @@ class SharedDictLibTest {
         lua("for i = 1, 6 do assert(tiny:set('k' .. i, string.rep('x', 100))) end");
         assertThat(lua("return show(tiny:free_space())")).isEqualTo("4");
         lua("tiny:get('k1')");
-        assertThat(lua("return show(tiny:safe_set('k7', string.rep('x', 100)))")).isEqualTo("false no memory false");
-        assertThat(lua("return show(tiny:safe_add('k7', string.rep('x', 100)))")).isEqualTo("false no memory false");
+        assertThat(lua("return show(tiny:safe_set('k7', string.rep('x', 100)))"))
+                .isEqualTo("false no memory false");
+        assertThat(lua("return show(tiny:safe_add('k7', string.rep('x', 100)))"))
+                .isEqualTo("false no memory false");
         assertThat(lua("return show(tiny:set('k7', string.rep('x', 100)))")).isEqualTo("true nil true");
         assertThat(lua("return show(tiny:get('k2') ~= nil, tiny:get('k1') ~= nil, tiny:get('k7') ~= nil)"))
                 .isEqualTo("false true true");
-        assertThat(lua("return show(tiny:set('big', string.rep('x', 2000)))")).isEqualTo("false no memory false");
+        assertThat(lua("return show(tiny:set('big', string.rep('x', 2000)))"))
+                .isEqualTo("false no memory false");
     }
 
     @Test
