@@ -1,6 +1,8 @@
 package io.dynup.lua.lib;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +20,15 @@ import io.dynup.internal.Ticker;
  * {@code safe_set} fails with "no memory".
  *
  * <p>Every entry costs its key and value bytes plus {@link #ENTRY_OVERHEAD}, about what nginx's slab node
- * takes. Access is rare next to a request's other work, so one monitor guards it all, as OpenResty's shm mutex
+ * takes, and every element of a list {@link #LIST_NODE_OVERHEAD} more. Access is rare next to a request's other work, so one monitor guards it all, as OpenResty's shm mutex
  * does.
  */
 final class SharedDict {
 
     /** Bytes accounted per entry besides its key and value (nginx: rbtree node + shdict node header). */
     static final int ENTRY_OVERHEAD = 64;
+    /** Bytes accounted per list element besides its value (nginx: list node header). */
+    static final int LIST_NODE_OVERHEAD = 32;
     /** nginx's {@code ngx_http_lua_shdict_expire(ctx, 0)} is tried this many times before "no memory". */
     private static final int MAX_FORCED_EVICTIONS = 30;
 
@@ -33,8 +37,15 @@ final class SharedDict {
     static final int REPLACE = 2;
     static final int SAFE = 4;
 
-    /** A stored value: {@code byte[]}, {@link Double} or {@link Boolean}. */
+    /** A stored value: {@code byte[]}, {@link Double}, {@link Boolean}, or a list ({@link #isList}). */
     record Value(Object value, int flags, boolean stale) {
+        boolean isList() {
+            return value instanceof Deque;
+        }
+    }
+
+    /** The outcome of a list operation: a length or a value (or null), or an error. */
+    record Listed(@Nullable Object value, @Nullable String error) {
     }
 
     record Stored(boolean ok, @Nullable String error, boolean forcible) {
@@ -45,11 +56,13 @@ final class SharedDict {
     }
 
     private static final class Entry {
+        /** {@code byte[]}, {@link Double}, {@link Boolean} or a {@code Deque} of {@code byte[]} and Double. */
         final Object value;
         final int flags;
         /** Ticker nanos at which it expires; 0 = never. */
         long expires;
-        final int size;
+        /** Key, value and overhead bytes; a list's grows and shrinks with it. */
+        int size;
 
         Entry(String key, Object value, int flags, long expires) {
             this.value = value;
@@ -148,6 +161,76 @@ final class SharedDict {
         }
         put(key, e);
         return new Incremented(v, null, forcible);
+    }
+
+    /**
+     * {@code lpush} (head) or {@code rpush}: the list's new length. A missing or expired key starts a new list;
+     * a value of another type is "value not a list". Pushing never evicts live entries (nginx: "no memory").
+     */
+    synchronized Listed push(String key, Object value, boolean head) {
+        long now = ticker.read();
+        Entry e = entries.get(key);
+        if (e != null && expired(e, now)) {
+            remove(key);
+            e = null;
+        }
+        if (e != null && !(e.value instanceof Deque)) {
+            return new Listed(null, "value not a list");
+        }
+        int grow = LIST_NODE_OVERHEAD + sizeOfElement(value);
+        if (e == null) {
+            Entry list = new Entry(key, new ArrayDeque<>(), 0, 0);
+            if (makeRoom(list.size + grow, true, now) == null) {
+                return new Listed(null, "no memory");
+            }
+            put(key, list);
+            e = list;
+        } else if (makeRoom(grow, true, now) == null) {
+            return new Listed(null, "no memory");
+        }
+        @SuppressWarnings("unchecked")
+        Deque<Object> list = (Deque<Object>) e.value;
+        if (head) {
+            list.addFirst(value);
+        } else {
+            list.addLast(value);
+        }
+        e.size += grow;
+        used += grow;
+        return new Listed((double) list.size(), null);
+    }
+
+    /** {@code lpop} (head) or {@code rpop}: the value, or null when there is none; an emptied list is removed. */
+    synchronized Listed pop(String key, boolean head) {
+        Entry e = entries.get(key);
+        if (e == null || expired(e, ticker.read())) {
+            return new Listed(null, null);
+        }
+        if (!(e.value instanceof Deque)) {
+            return new Listed(null, "value not a list");
+        }
+        @SuppressWarnings("unchecked")
+        Deque<Object> list = (Deque<Object>) e.value;
+        Object value = head ? list.pollFirst() : list.pollLast();
+        int shrink = LIST_NODE_OVERHEAD + sizeOfElement(value);
+        e.size -= shrink;
+        used -= shrink;
+        if (list.isEmpty()) {
+            remove(key);
+        }
+        return new Listed(value, null);
+    }
+
+    /** {@code llen}: the list's length, 0 when missing. */
+    synchronized Listed length(String key) {
+        Entry e = entries.get(key);
+        if (e == null || expired(e, ticker.read())) {
+            return new Listed(0.0, null);
+        }
+        if (!(e.value instanceof Deque)) {
+            return new Listed(null, "value not a list");
+        }
+        return new Listed((double) ((Deque<?>) e.value).size(), null);
     }
 
     /** Seconds left (0 = never expires), null when the key is not there; an expired entry has a negative ttl. */
@@ -270,8 +353,11 @@ final class SharedDict {
     }
 
     private static int sizeOf(String key, Object value) {
-        int valueSize = value instanceof byte[] ? ((byte[]) value).length : value instanceof Double ? 8 : 1;
-        return ENTRY_OVERHEAD + key.length() + valueSize;
+        return ENTRY_OVERHEAD + key.length() + (value instanceof Deque ? 0 : sizeOfElement(value));
+    }
+
+    private static int sizeOfElement(Object value) {
+        return value instanceof byte[] ? ((byte[]) value).length : value instanceof Double ? 8 : 1;
     }
 
     @Override

@@ -53,27 +53,31 @@ final class SharedDictLib {
             l.push(dict(l).freeSpace());
             return 1;
         }));
-        SOURCE.call(lua, 11);
+        lua.push(host.wrap(this::push));
+        lua.push(host.wrap(this::pop));
+        lua.push(host.wrap(l -> pushListed(l, dict(l).length(LuaBytes.latin1(l, 2)))));
+        SOURCE.call(lua, 14);
     }
 
     private SharedDict dict(Lua lua) {
         return dicts.get((int) lua.toInteger(1) - 1);
     }
 
-    /** (id, key, stale) → value, flags or nil, stale, value-is-hex; nothing when missing. */
+    /** (id, key, stale) → value, flags or nil, stale, value-is-hex[, error]; nothing when missing. */
     private int get(Lua lua) {
         SharedDict.Value v = dict(lua).get(LuaBytes.latin1(lua, 2), lua.toBoolean(3));
         if (v == null) {
             return 0;
         }
-        boolean hex = false;
-        if (v.value() instanceof byte[]) {
-            hex = LuaBytes.push(lua, (byte[]) v.value());
-        } else if (v.value() instanceof Double) {
-            lua.push((Double) v.value());
-        } else {
-            lua.push((boolean) (Boolean) v.value());
+        if (v.isList()) {
+            lua.pushNil();
+            lua.pushNil();
+            lua.push(false);
+            lua.push(false);
+            lua.push("value is a list");
+            return 5;
         }
+        boolean hex = pushValue(lua, v.value());
         if (v.flags() != 0) {
             lua.push(v.flags());
         } else {
@@ -146,6 +150,50 @@ final class SharedDictLib {
             lua.rawSetI(-2, i + 1);
         }
         return 2;
+    }
+
+    /** (id, key, value, head) → the new length, or nil and the error. */
+    private int push(Lua lua) {
+        Object value = lua.type(3) == Lua.LuaType.NUMBER ? (Object) lua.toNumber(3) : LuaBytes.bytes(lua, 3);
+        return pushListed(lua, dict(lua).push(LuaBytes.latin1(lua, 2), value, lua.toBoolean(4)));
+    }
+
+    /** (id, key, head) → the value (or nil), the error, value-is-hex. */
+    private int pop(Lua lua) {
+        SharedDict.Listed r = dict(lua).pop(LuaBytes.latin1(lua, 2), lua.toBoolean(3));
+        if (r.value() == null) {
+            lua.pushNil();
+            pushError(lua, r.error());
+            return 2;
+        }
+        boolean hex = pushValue(lua, r.value());
+        lua.pushNil();
+        lua.push(hex);
+        return 3;
+    }
+
+    /** A length, or nil and the error. */
+    private static int pushListed(Lua lua, SharedDict.Listed r) {
+        if (r.error() != null) {
+            lua.pushNil();
+            lua.push(r.error());
+            return 2;
+        }
+        lua.push((Double) r.value());
+        return 1;
+    }
+
+    /** Pushes a stored string, number or boolean; true when a string went as hex. */
+    private static boolean pushValue(Lua lua, Object value) {
+        if (value instanceof byte[]) {
+            return LuaBytes.push(lua, (byte[]) value);
+        }
+        if (value instanceof Double) {
+            lua.push((Double) value);
+        } else {
+            lua.push((boolean) (Boolean) value);
+        }
+        return false;
     }
 
     private static void pushError(Lua lua, @Nullable String error) {

@@ -1,7 +1,8 @@
 -- ngx.shared.DICT: each dict is a table { id } whose methods take it as self (dict:get(k)), with the argument
 -- handling of lua-resty-core's shdict; the stores live in Java, shared by every VM.
 -- Receives the dict names (id = position) and the Java operations; returns the ngx.shared table.
-local names, jget, jstore, jincr, jttl, jexpire, jkeys, jflush_all, jflush_expired, jcapacity, jfree_space = ...
+local names, jget, jstore, jincr, jttl, jexpire, jkeys, jflush_all, jflush_expired, jcapacity, jfree_space,
+      jpush, jpop, jllen = ...
 local type, tostring, tonumber, error, setmetatable, char, gsub =
       type, tostring, tonumber, error, setmetatable, string.char, string.gsub
 
@@ -50,7 +51,8 @@ local function get(zone, key, stale)
     local id = check_zone(zone)
     local k, err = check_key(key)
     if not k then return nil, err end
-    local value, flags, is_stale, hex = jget(id, k, stale)
+    local value, flags, is_stale, hex, list_err = jget(id, k, stale)
+    if list_err then return nil, list_err end
     if value == nil then return nil end
     value = unhex(value, hex)
     if stale then return value, flags, is_stale end
@@ -133,6 +135,38 @@ end
 
 function methods.capacity(zone) return jcapacity(check_zone(zone)) end
 function methods.free_space(zone) return jfree_space(check_zone(zone)) end
+
+-- lists: strings and numbers only
+local function push(zone, key, value, head)
+    local id = check_zone(zone)
+    local k, err = check_key(key)
+    if not k then return nil, err end
+    local t = type(value)
+    if t ~= "string" and t ~= "number" then return nil, "bad value type" end
+    return jpush(id, k, value, head)
+end
+
+local function pop(zone, key, head)
+    local id = check_zone(zone)
+    local k, err = check_key(key)
+    if not k then return nil, err end
+    local value, e, hex = jpop(id, k, head)
+    if e then return nil, e end
+    if value == nil then return nil end
+    return unhex(value, hex)
+end
+
+function methods.lpush(zone, key, value) return push(zone, key, value, true) end
+function methods.rpush(zone, key, value) return push(zone, key, value, false) end
+function methods.lpop(zone, key) return pop(zone, key, true) end
+function methods.rpop(zone, key) return pop(zone, key, false) end
+
+function methods.llen(zone, key)
+    local id = check_zone(zone)
+    local k, err = check_key(key)
+    if not k then return nil, err end
+    return jllen(id, k)
+end
 
 local mt = { __index = methods }
 local shared = {}

@@ -178,6 +178,32 @@ class SharedDictLibTest {
     }
 
     @Test
+    void lists() {
+        assertThat(lua("return show(cache:lpush('l', 'b'), cache:lpush('l', 'a'), cache:rpush('l', 3))"))
+                .isEqualTo("1 2 3");
+        assertThat(lua("return show(cache:llen('l'), cache:llen('missing'))")).isEqualTo("3 0");
+        assertThat(lua("return show(cache:get('l'))")).isEqualTo("nil value is a list");
+        assertThat(lua("return show(cache:lpop('l'), cache:rpop('l'), cache:lpop('l'), cache:lpop('l'))"))
+                .isEqualTo("a 3 b nil");
+        assertThat(lua("return show(cache:get_keys(0)[1], cache:free_space() == cache:capacity())"))
+                .isEqualTo("nil true");
+        assertThat(lua("cache:set('s', 1) return show(cache:lpush('s', 1))")).isEqualTo("nil value not a list");
+        assertThat(lua("return show(cache:lpop('s'))")).isEqualTo("nil value not a list");
+        assertThat(lua("return show(cache:llen('s'))")).isEqualTo("nil value not a list");
+        assertThat(lua("return show(cache:rpush('l', {}))")).isEqualTo("nil bad value type");
+        assertThat(lua("cache:rpush('b', '\\0\\255') return tostring(cache:lpop('b') == '\\0\\255')"))
+                .isEqualTo("true");
+        assertThat(lua("cache:rpush('n', 1) return show(cache:incr('n', 1))")).isEqualTo("nil not a number");
+    }
+
+    @Test
+    void aFullDictRefusesListPushesWithoutEvicting() {
+        lua("for i = 1, 6 do tiny:set('k' .. i, string.rep('x', 100)) end");
+        assertThat(lua("return show(tiny:rpush('l', string.rep('x', 100)))")).isEqualTo("nil no memory");
+        assertThat(lua("return #tiny:get_keys()")).isEqualTo("6");
+    }
+
+    @Test
     void oneStoreForEveryVm() {
         try (LibVm other = new LibVm(libraries)) {
             lua("cache:set('shared', 'yes')");
