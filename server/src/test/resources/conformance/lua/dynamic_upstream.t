@@ -1,6 +1,7 @@
 # ngx.dynamic_upstream and ngx.dynamic_upstream.stream, REFERENCE.md section 1 (dynup column), block by block.
 # Every scenario runs against http upstreams and, through the .stream module, against stream upstreams.
-# The same cases run as JUnit tests on a bare VM in io.dynup.lua.lib.DynamicUpstreamLibTest.
+# The same cases run as JUnit tests on a bare VM in io.dynup.lua.lib.DynamicUpstreamLibTest, and each content
+# block here runs there too (LuaBlocksTest).
 
 === TEST 1: get_upstreams lists the upstreams with and without zone in config order (http)
 --- http_config

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -25,12 +28,15 @@ import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
 
 /**
- * Runs the {@code content_by_lua_block} of every block of {@code conformance/lua/dynamic_upstream.t} on a bare VM
- * with the block's upstreams, so the blocks the server runner executes are known to agree with the library.
- * {@code ngx.say} is the one request call they use; blocks that need a real request (proxying, error pages) are
- * left to the runner.
+ * Runs the {@code content_by_lua_block} of every block of this package's conformance files on a bare VM with the
+ * block's upstreams and shared dicts, so the blocks the server runner executes are known to agree with the
+ * libraries. {@code ngx.say} is the one request call they use; blocks that need a real request (proxying, error
+ * pages) are left to the runner.
  */
-class DynamicUpstreamBlocksTest {
+class LuaBlocksTest {
+
+    private static final List<String> FILES = List.of("dynamic_upstream.t", "libraries.t");
+    private static final Pattern SHARED_DICT = Pattern.compile("lua_shared_dict\\s+(\\S+)\\s+(\\d+)([kKmM]?);");
 
     private static final String NGX_STUBS = """
             local out = {}
@@ -47,13 +53,29 @@ class DynamicUpstreamBlocksTest {
 
     @TestFactory
     Stream<DynamicTest> everyContentBlockAnswersItsExpectedBody() throws IOException {
-        return parse().stream()
-                .filter(b -> b.containsKey("response_body") && b.get("config").contains("content_by_lua_block")
-                             && !b.get("config").contains("proxy_pass"))
-                .map(b -> DynamicTest.dynamicTest(b.get("title"), () -> run(b)));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String file : FILES) {
+            parse(file).stream()
+                    .filter(b -> (b.containsKey("response_body") || b.containsKey("response_body_like"))
+                                 && b.get("config").contains("content_by_lua_block")
+                                 && !b.get("config").contains("proxy_pass"))
+                    .forEach(b -> tests.add(DynamicTest.dynamicTest(file + ": " + b.get("title"), () -> run(b))));
+        }
+        return tests.stream();
     }
 
     private static void run(Map<String, String> block) {
+        Map<String, Long> dicts = new LinkedHashMap<>();
+        Matcher m = SHARED_DICT.matcher(block.getOrDefault("http_config", ""));
+        while (m.find()) {
+            long unit = switch (m.group(3).toLowerCase(Locale.ROOT)) {
+                case "k" -> 1024;
+                case "m" -> 1024 * 1024;
+                default -> 1;
+            };
+            dicts.put(m.group(1), Long.parseLong(m.group(2)) * unit);
+        }
+        block.put("http_config", m.replaceAll(""));
         String stream = block.containsKey("stream_config") ? "stream {\n" + block.get("stream_config") + "\n}\n" : "";
         String config = "events {}\nhttp {\n" + block.getOrDefault("http_config", "") + "\n}\n" + stream;
         DirectiveTable table = DirectiveTable.builder().addAll(CoreDirectives.ALL).build();
@@ -61,10 +83,18 @@ class DynamicUpstreamBlocksTest {
         UpstreamService service = new UpstreamService(
                 new UpstreamRegistry(UpstreamConfig.bind(parsed, HostResolver.system())), HostResolver.system(),
                 Runnable::run);
-        try (LibVm vm = new LibVm(new LuaLibraries(service, Map.of()))) {
+        try (LibVm vm = new LibVm(new LuaLibraries(service, dicts))) {
             vm.run(NGX_STUBS);
             String result = vm.eval(luaOf(block.get("config")) + "\nreturn ngx.output()");
-            assertThat(result).isEqualTo(block.get("response_body"));
+            if ("500".equals(block.get("error_code"))) {
+                // a Lua error: the server answers 500 and logs it
+                assertThat(result).startsWith("error: ");
+                block.getOrDefault("error_log", "").lines().forEach(line -> assertThat(result).contains(line));
+            } else if (block.containsKey("response_body")) {
+                assertThat(result).isEqualTo(block.get("response_body"));
+            } else {
+                assertThat(result).matches(Pattern.compile(block.get("response_body_like"), Pattern.DOTALL));
+            }
         }
     }
 
@@ -83,10 +113,9 @@ class DynamicUpstreamBlocksTest {
     }
 
     /** Blocks as section name to text ({@code title} for the heading); response bodies keep their newlines. */
-    private static List<Map<String, String>> parse() throws IOException {
+    private static List<Map<String, String>> parse(String file) throws IOException {
         String text;
-        try (InputStream in = DynamicUpstreamBlocksTest.class.getResourceAsStream(
-                "/conformance/lua/dynamic_upstream.t")) {
+        try (InputStream in = LuaBlocksTest.class.getResourceAsStream("/conformance/lua/" + file)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<Map<String, String>> blocks = new ArrayList<>();
@@ -105,7 +134,14 @@ class DynamicUpstreamBlocksTest {
                     blocks.add(block);
                     section = null;
                 } else {
-                    section = line.substring(4).split(":")[0].trim();
+                    String header = line.substring(4);
+                    int colon = header.indexOf(':');
+                    section = colon < 0 ? header.trim() : header.substring(0, colon).trim();
+                    if (colon >= 0) {
+                        // an inline value: "--- error_code: 500"
+                        block.put(section, header.substring(colon + 1).trim());
+                        section = null;
+                    }
                 }
             } else if (section != null) {
                 content.append(line).append('\n');
