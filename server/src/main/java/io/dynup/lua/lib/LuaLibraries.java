@@ -39,12 +39,20 @@ public final class LuaLibraries {
     /** Installs the libraries into a new VM: call once, on the VM's thread, after the {@code ngx} table exists. */
     public void open(Lua lua, LibraryHost host) {
         int top = lua.getTop();
+        lua.getGlobal("ngx");
+        boolean hasNgx = lua.isTable(-1);
+        lua.pop(1);
+        if (!hasNgx) {
+            // the raw sets below would abort the process on a non-table
+            throw new IllegalStateException("the Lua libraries need the ngx table: open them after the ngx API");
+        }
         httpUpstreams.push(lua, host);
         preload(lua, "ngx.dynamic_upstream");
         streamUpstreams.push(lua, host);
         preload(lua, "ngx.dynamic_upstream.stream");
         sharedDicts.push(lua, host);
         setNgxField(lua, "shared");
+        // cjson.null is ngx.null, so values from either compare equal
         lua.getGlobal("ngx");
         lua.push("null");
         lua.rawGet(-2);

@@ -1,6 +1,7 @@
 package io.dynup.lua.lib;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -208,6 +209,15 @@ class SharedDictLibTest {
         try (LibVm other = new LibVm(libraries)) {
             lua("cache:set('shared', 'yes')");
             assertThat(other.eval("return ngx.shared.cache:get('shared')")).isEqualTo("yes");
+        }
+    }
+
+    @Test
+    void openingNeedsTheNgxTable() {
+        try (party.iroiro.luajava.luajit.LuaJit bare = new party.iroiro.luajava.luajit.LuaJit()) {
+            bare.openLibraries();
+            assertThatThrownBy(() -> libraries.open(bare, vm)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("ngx table");
         }
     }
 
