@@ -1,0 +1,84 @@
+-- require "ngx.dynamic_upstream" and "ngx.dynamic_upstream.stream": argument checks as the reference module
+-- makes them (a wrong count is an error result, a wrong type a raised error), then one Java call.
+-- Receives the Java operations of one namespace (http or stream); returns the module table.
+local jupstreams, jpeers, jadd, jremove, jupdate, jcurrent = ...
+local select, type, error, tostring = select, type, error, tostring
+
+local function check_count(n, expected, message)
+    if n ~= expected then return message end
+end
+
+-- luaL_checklstring: strings and numbers (as strings) pass, anything else raises naming the function, at the
+-- line of the script's call (every caller is one frame below the script: level 3)
+local function check_string(fname, i, v)
+    local t = type(v)
+    if t == "string" then return v end
+    if t == "number" then return tostring(v) end
+    error("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. t .. ")", 3)
+end
+
+local _M = {}
+
+function _M.get_upstreams(...)
+    if select("#", ...) ~= 0 then return false, nil, "no argument expected" end
+    return jupstreams()
+end
+
+local function lister(fname, which)
+    _M[fname] = function(...)
+        if select("#", ...) ~= 1 then return false, nil, "exactly one argument expected" end
+        return jpeers(check_string(fname, 1, (...)), which)
+    end
+end
+lister("get_peers", 0)
+lister("get_servers", 0)
+lister("get_primary_peers", 1)
+lister("get_backup_peers", 2)
+
+local function two_args(fname, op, ...)
+    if select("#", ...) ~= 2 then return false, nil, "exactly 2 arguments expected" end
+    local u, p = ...
+    return op(check_string(fname, 1, u), check_string(fname, 2, p))
+end
+
+function _M.set_peer_down(...)
+    return two_args("set_peer_down", function(u, p) return jupdate(u, p, { down = true }) end, ...)
+end
+
+function _M.set_peer_up(...)
+    return two_args("set_peer_up", function(u, p) return jupdate(u, p, { down = false }) end, ...)
+end
+
+function _M.remove_peer(...)
+    return two_args("remove_peer", jremove, ...)
+end
+
+-- dynup: an optional third table sets the new peer's parameters atomically (update_peer's keys)
+local function adder(fname, backup)
+    _M[fname] = function(...)
+        local n = select("#", ...)
+        local u, p, params = ...
+        if n ~= 2 and (n ~= 3 or type(params) ~= "table") then
+            return false, nil, "exactly 2 arguments expected (or 3, the third a table)"
+        end
+        return jadd(check_string(fname, 1, u), check_string(fname, 2, p), backup, params)
+    end
+end
+adder("add_peer", false)
+adder("add_primary_peer", false)
+adder("add_backup_peer", true)
+
+function _M.update_peer(...)
+    local u, p, params = ...
+    if select("#", ...) ~= 3 or type(params) ~= "table" then
+        return false, nil, "exactly 3 arguments expected"
+    end
+    return jupdate(check_string("update_peer", 1, u), check_string("update_peer", 2, p), params)
+end
+
+function _M.current_upstream(...)
+    if select("#", ...) ~= 0 then return false, nil, "no argument expected" end
+    return jcurrent()
+end
+
+return _M
