@@ -24,7 +24,7 @@ public final class ComplexValue {
         this.text = text;
     }
 
-    /** Compiles {@code text}; an unknown variable is nginx's {@code unknown "name" variable} at {@code where}. */
+    /** Compiles {@code text}; an unknown variable is nginx's {@code unknown "name" variable}. */
     public static ComplexValue compile(String text, Directive where) {
         return compile(text, where, false);
     }
@@ -73,7 +73,8 @@ public final class ComplexValue {
                 throw ConfigException.at(where.pos(), "invalid variable name in \"%s\"", text);
             }
             if (!Variables.known(name) && captureNames != null && !captureNames.contains(name)) {
-                throw ConfigException.at(where.pos(), "unknown \"%s\" variable", name);
+                // nginx finds unknown names once the whole http block is read: its message has no position
+                throw new ConfigException(String.format("unknown \"%s\" variable", name), null);
             }
             if (literal.length() > 0) {
                 v.parts.add(literal.toString());

@@ -106,9 +106,14 @@ public final class HttpExchange {
 
     /**
      * nginx's {@code $args}: the query without '?' and without a {@code #fragment}, or null when the URI has
-     * none.
+     * none; {@code set $args} replaces it, as in nginx.
      */
     public @Nullable String args() {
+        Map<String, String> v = variables;
+        String set = v == null ? null : v.get("args");
+        if (set != null) {
+            return set;
+        }
         String q = request.query();
         if (q == null) {
             return null;

@@ -25,8 +25,9 @@ public final class LocationConfig {
     }
 
     /**
-     * @param captureNames the named captures of every regex of the {@code http} block (server names and
-     *                     locations): nginx declares each as a variable, usable anywhere
+     * @param captureNames the variables declared in the {@code http} block: the named captures of every regex
+     *                     (server names and locations) and the names modules declare ({@code set $name}); nginx
+     *                     declares each for the whole block, usable anywhere
      */
     public LocationConfig(Location location, Directive http, HttpServices services, Set<String> captureNames) {
         this.location = location;
@@ -43,7 +44,7 @@ public final class LocationConfig {
         return services;
     }
 
-    /** Names of the regex captures declared in the {@code http} block: variables a value may use. */
+    /** Names of the variables declared in the {@code http} block (named captures, {@code set}): a value may use them. */
     public Set<String> captureNames() {
         return captureNames;
     }

@@ -16,11 +16,6 @@ record RequestChain(PhaseHandler[] phases, ContentHandler content, LogHandler[] 
                                 loggers.isEmpty() ? NO_LOGGERS : loggers.toArray(LogHandler[]::new));
     }
 
-    /** The same content and logging with no phases (a server-level {@code return} answers before them). */
-    RequestChain withoutPhases() {
-        return new RequestChain(NO_PHASES, content, loggers);
-    }
-
     /** Just a content handler (nginx's internal answers: redirects, errors). */
     static RequestChain of(ContentHandler content) {
         return new RequestChain(NO_PHASES, content, NO_LOGGERS);

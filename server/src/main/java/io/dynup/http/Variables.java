@@ -20,6 +20,14 @@ public final class Variables {
 
     /** Whether {@code name} (without {@code $}) is a variable this layer knows. */
     public static boolean known(String name) {
+        return builtin(name) || name.startsWith("arg_") || name.startsWith("http_") || isCapture(name);
+    }
+
+    /**
+     * Whether {@code name} is one of the fixed names (not a prefix such as {@code arg_}): nginx refuses to
+     * {@code set} those, except the changeable {@code $args}, with {@code the duplicate "name" variable}.
+     */
+    public static boolean builtin(String name) {
         switch (name) {
             case "uri":
             case "document_uri":
@@ -38,7 +46,7 @@ public final class Variables {
             case "proxy_add_x_forwarded_for":
                 return true;
             default:
-                return name.startsWith("arg_") || name.startsWith("http_") || isCapture(name);
+                return false;
         }
     }
 

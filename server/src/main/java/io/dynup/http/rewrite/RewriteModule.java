@@ -1,0 +1,131 @@
+package io.dynup.http.rewrite;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.config.ConfigException;
+import io.dynup.config.Context;
+import io.dynup.config.Directive;
+import io.dynup.config.DirectiveSpec;
+import io.dynup.http.ComplexValue;
+import io.dynup.http.ContentHandler;
+import io.dynup.http.HttpExchange;
+import io.dynup.http.HttpModule;
+import io.dynup.http.LocationConfig;
+import io.dynup.http.Phase;
+import io.dynup.http.PhaseHandler;
+import io.dynup.http.Variables;
+import io.dynup.http.route.Location;
+
+/**
+ * nginx's {@code set $name value} (ngx_http_rewrite_module). A server's {@code set}s run for every request of
+ * the server (nginx's server rewrite phase), then the {@code set}s of the location that matched, in
+ * configuration order; a nested location does not inherit its parent's. Each {@code set} declares its variable
+ * for the whole {@code http} block, as nginx does at load time, so any value may name it (unset, it is empty).
+ */
+public final class RewriteModule implements HttpModule {
+
+    private static final String SET = "set";
+
+    @Override
+    public List<DirectiveSpec> directives() {
+        return List.of(DirectiveSpec.simple(SET, 2, 2, Context.HTTP_SERVER, Context.HTTP_LOCATION));
+    }
+
+    @Override
+    public @Nullable ContentHandler contentHandler(Location location, LocationConfig config) {
+        return null;
+    }
+
+    @Override
+    public Set<String> declaredVariables(Directive http) {
+        Set<String> names = new HashSet<>();
+        collect(http, names);
+        return names;
+    }
+
+    private static void collect(Directive block, Set<String> names) {
+        for (Directive d : block.children()) {
+            if (d.name().equals(SET)) {
+                names.add(variableName(d));
+            } else if (d.hasBlock()) {
+                collect(d, names);
+            }
+        }
+    }
+
+    /**
+     * The variable {@code set} assigns, lowercased as nginx keeps names.
+     *
+     * @throws ConfigException nginx's {@code invalid variable name "x"} without a {@code $}, {@code the
+     *     duplicate "uri" variable} for a built-in that cannot be changed
+     */
+    private static String variableName(Directive d) {
+        String arg = d.arg(0);
+        if (!arg.startsWith("$")) {
+            throw ConfigException.at(d.pos(), "invalid variable name \"%s\"", arg);
+        }
+        String name = arg.substring(1).toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            throw ConfigException.at(d.pos(), "invalid variable name \"$\"");
+        }
+        // $args is nginx's one changeable built-in among those dynup has
+        if (Variables.builtin(name) && !name.equals("args")) {
+            throw ConfigException.at(d.pos(), "the duplicate \"%s\" variable", name);
+        }
+        return name;
+    }
+
+    @Override
+    public List<PhaseHandler> phaseHandlers(Phase phase, Location location, LocationConfig config) {
+        if (phase != Phase.REWRITE) {
+            return List.of();
+        }
+        List<PhaseHandler> handlers = new ArrayList<>(2);
+        Location server = location;
+        while (server.parent() != null) {
+            server = server.parent();
+        }
+        addSets(server, config, handlers);
+        if (!location.isServer()) {
+            addSets(location, config, handlers);
+        }
+        return handlers;
+    }
+
+    private static void addSets(Location block, LocationConfig config, List<PhaseHandler> out) {
+        List<Directive> sets = block.directive().all(SET);
+        if (sets.isEmpty()) {
+            return;
+        }
+        List<Assignment> assignments = new ArrayList<>(sets.size());
+        for (Directive d : sets) {
+            assignments.add(new Assignment(variableName(d), ComplexValue.compile(d.arg(1), d, config.captureNames())));
+        }
+        out.add(new Sets(assignments));
+    }
+
+    private record Assignment(String name, ComplexValue value) {
+    }
+
+    /** The {@code set}s of one block, run in order: a later one sees the values of the earlier ones. */
+    private record Sets(List<Assignment> assignments) implements PhaseHandler {
+        @Override
+        public void handle(HttpExchange exchange) {
+            for (Assignment a : assignments) {
+                exchange.setVariable(a.name(), a.value().evaluate(exchange));
+            }
+            exchange.proceed();
+        }
+
+        @Override
+        public String toString() {
+            return "set " + assignments.stream().map(Assignment::name).toList();
+        }
+    }
+}
