@@ -111,7 +111,7 @@ public final class HttpRuntime {
                 maxBodySizes.put(location, maxBodySize(config));
             }
             // nginx runs a server-level return in the server rewrite phase: it answers every request of the
-            // server, whatever location would have matched, after the server-level rewrites (set) before it
+            // server, whatever location would have matched (the rewrite module runs it among the server's sets)
             Location serverLevel = server.locations().server();
             if (serverLevel.directive().first("return").isPresent()) {
                 RequestChain chain = handlers.get(serverLevel);

@@ -23,18 +23,21 @@ import io.dynup.http.Variables;
 import io.dynup.http.route.Location;
 
 /**
- * nginx's {@code set $name value} (ngx_http_rewrite_module). A server's {@code set}s run for every request of
- * the server (nginx's server rewrite phase), then the {@code set}s of the location that matched, in
- * configuration order; a nested location does not inherit its parent's. Each {@code set} declares its variable
- * for the whole {@code http} block, as nginx does at load time, so any value may name it (unset, it is empty).
+ * nginx's ngx_http_rewrite_module as far as dynup has it: {@code set $name value} and {@code return}, run in
+ * configuration order in the rewrite phase, a {@code return} ending the request there. A server's directives
+ * run for every request of the server (nginx's server rewrite phase), then those of the location that matched;
+ * a nested location does not inherit its parent's. Each {@code set} declares its variable for the whole
+ * {@code http} block, as nginx does at load time, so any value may name it (unset, it is empty).
  */
 public final class RewriteModule implements HttpModule {
 
     private static final String SET = "set";
+    private static final String RETURN = "return";
 
     @Override
     public List<DirectiveSpec> directives() {
-        return List.of(DirectiveSpec.simple(SET, 2, 2, Context.HTTP_SERVER, Context.HTTP_LOCATION));
+        return List.of(DirectiveSpec.simple(SET, 2, 2, Context.HTTP_SERVER, Context.HTTP_LOCATION),
+                       DirectiveSpec.simple(RETURN, 1, 2, Context.HTTP_SERVER, Context.HTTP_LOCATION));
     }
 
     @Override
@@ -91,41 +94,61 @@ public final class RewriteModule implements HttpModule {
         while (server.parent() != null) {
             server = server.parent();
         }
-        addSets(server, config, handlers);
+        addScript(server, config, handlers);
         if (!location.isServer()) {
-            addSets(location, config, handlers);
+            addScript(location, config, handlers);
         }
         return handlers;
     }
 
-    private static void addSets(Location block, LocationConfig config, List<PhaseHandler> out) {
-        List<Directive> sets = block.directive().all(SET);
-        if (sets.isEmpty()) {
-            return;
+    private static void addScript(Location block, LocationConfig config, List<PhaseHandler> out) {
+        List<Step> steps = new ArrayList<>();
+        for (Directive d : block.directive().children()) {
+            if (d.name().equals(SET)) {
+                steps.add(new Assignment(variableName(d), ComplexValue.compile(d.arg(1), d, config.captureNames())));
+            } else if (d.name().equals(RETURN)) {
+                Directive type = config.find("default_type");
+                Return r = new Return(d, type == null ? "text/plain" : type.arg(0), config.captureNames());
+                steps.add(ex -> {
+                    r.handle(ex);
+                    return false;
+                });
+            }
         }
-        List<Assignment> assignments = new ArrayList<>(sets.size());
-        for (Directive d : sets) {
-            assignments.add(new Assignment(variableName(d), ComplexValue.compile(d.arg(1), d, config.captureNames())));
+        if (!steps.isEmpty()) {
+            out.add(new Script(steps));
         }
-        out.add(new Sets(assignments));
     }
 
-    private record Assignment(String name, ComplexValue value) {
+    /** One directive of a script; false when it ended the request. */
+    @FunctionalInterface
+    private interface Step {
+        boolean run(HttpExchange exchange);
     }
 
-    /** The {@code set}s of one block, run in order: a later one sees the values of the earlier ones. */
-    private record Sets(List<Assignment> assignments) implements PhaseHandler {
+    private record Assignment(String name, ComplexValue value) implements Step {
+        @Override
+        public boolean run(HttpExchange exchange) {
+            exchange.setVariable(name, value.evaluate(exchange));
+            return true;
+        }
+    }
+
+    /** The rewrite directives of one block, run in order: a later one sees the values of the earlier ones. */
+    private record Script(List<Step> steps) implements PhaseHandler {
         @Override
         public void handle(HttpExchange exchange) {
-            for (Assignment a : assignments) {
-                exchange.setVariable(a.name(), a.value().evaluate(exchange));
+            for (Step step : steps) {
+                if (!step.run(exchange)) {
+                    return;
+                }
             }
             exchange.proceed();
         }
 
         @Override
         public String toString() {
-            return "set " + assignments.stream().map(Assignment::name).toList();
+            return "rewrite " + steps.size() + " steps";
         }
     }
 }

@@ -38,6 +38,7 @@ class SetIntegrationTest {
                     }
                     location /y { return 200 "[$a][$b]"; }
                     location /z { set $c 3; }
+                    location /order { return 200 "[$late]"; set $late x; }
                     location /args { set $args "q=$arg_p"; return 200 "$args|$arg_q"; }
                     location /outer {
                         set $o outer;
@@ -64,6 +65,11 @@ class SetIntegrationTest {
         assertThat(RawClient.get(dynup.port(), "t", "/x").text()).isEqualTo("s-l!|s-l|");
         // $b is declared by the set in /x but never set here: empty, as nginx prints it
         assertThat(RawClient.get(dynup.port(), "t", "/y").text()).isEqualTo("[s][]");
+    }
+
+    @Test
+    void returnAndSetRunInConfigurationOrder() throws IOException {
+        assertThat(RawClient.get(dynup.port(), "t", "/order").text()).isEqualTo("[]");
     }
 
     @Test
