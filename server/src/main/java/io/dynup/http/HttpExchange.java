@@ -168,6 +168,18 @@ public final class HttpExchange {
         return (InetSocketAddress) connection.channel().localAddress();
     }
 
+    /**
+     * nginx's error_log context for this request:
+     * {@code client: 127.0.0.1, server: example.com, request: "GET / HTTP/1.1", host: "example.com"}.
+     */
+    public String logContext() {
+        String host = request.refCnt() > 0 ? request.host() : null;
+        return "client: " + remoteAddress().getAddress().getHostAddress()
+               + ", server: " + server.server().primaryName()
+               + ", request: \"" + (request.refCnt() > 0 ? request.startLine() : "") + "\""
+               + (host != null ? ", host: \"" + host + "\"" : "");
+    }
+
     /** Whether the client connection stays open after this response (the request allows it and so do limits). */
     public boolean clientKeepAlive() {
         return !closeAfter && connection.keepAliveAllowed(request);

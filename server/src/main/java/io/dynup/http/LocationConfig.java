@@ -66,6 +66,24 @@ public final class LocationConfig {
         return http.all(name);
     }
 
+    /**
+     * The directives named any of {@code names} at the nearest level that has one of them, in configuration
+     * order: nginx merges a group such as {@code allow}/{@code deny} as one array.
+     */
+    public List<Directive> findAllOf(Set<String> names) {
+        for (Location l = location; l != null; l = l.parent()) {
+            List<Directive> here = of(l.directive(), names);
+            if (!here.isEmpty()) {
+                return here;
+            }
+        }
+        return of(http, names);
+    }
+
+    private static List<Directive> of(Directive block, Set<String> names) {
+        return block.children().stream().filter(d -> names.contains(d.name())).toList();
+    }
+
     /** The directive in this location itself (not inherited), or null. */
     public @Nullable Directive own(String name) {
         return location.directive().first(name).orElse(null);

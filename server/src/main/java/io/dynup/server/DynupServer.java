@@ -24,6 +24,7 @@ import io.dynup.http.HttpRuntime;
 import io.dynup.http.HttpServer;
 import io.dynup.http.HttpServices;
 import io.dynup.http.Transport;
+import io.dynup.http.access.AccessModule;
 import io.dynup.http.rewrite.RewriteModule;
 import io.dynup.internal.Ticker;
 import io.dynup.model.HostResolver;
@@ -44,7 +45,8 @@ public final class DynupServer implements AutoCloseable {
 
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
-        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new RewriteModule());
+        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new RewriteModule(),
+                       new AccessModule());
     }
 
     /** Every directive this build understands. */
