@@ -217,7 +217,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             location = new LocationMatch(srv.locations().server(), Captures.NONE, false);
         } else {
             location = srv.locations().find(path);
-            chain = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT_CHAIN : runtime.handler(location.location());
+            chain = chain(location);
         }
         HttpExchange ex = new HttpExchange(this, head, server.get(), location, path, chain);
         exchange = ex;
@@ -231,6 +231,11 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.proceed();
+    }
+
+    /** What runs for a request that matched {@code location}. */
+    RequestChain chain(LocationMatch location) {
+        return location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT_CHAIN : runtime.handler(location.location());
     }
 
     /** True when the body is complete and processing may go on. */

@@ -34,9 +34,10 @@ public final class HttpExchange {
     private final HttpConnection connection;
     private final RequestHead request;
     private final ServerMatch server;
-    private final LocationMatch location;
-    private final byte[] path;
-    private final RequestChain chain;
+    /** The location, its path and chain change when an error_page redirects the request internally. */
+    private LocationMatch location;
+    private byte[] path;
+    private RequestChain chain;
     /** The next step of {@link #chain} to run: phase handlers, then content (at {@code phases.length}). */
     private int step;
     /** Variables set while the request runs ({@code set}, {@code ngx.var}, {@code $upstream_addr}). */
@@ -47,6 +48,15 @@ public final class HttpExchange {
     private boolean finished;
     private boolean closeAfter;
     private int status;
+    /** nginx's err_status: the status any answer goes out with after an error (0: none, the answer's own). */
+    private int errorStatus;
+    /** An error_page was used: nginx's recursive_error_pages off allows one per request. */
+    private boolean errorPageUsed;
+    /** An internal redirect set {@link #redirectArgs} as the query. */
+    private boolean redirected;
+    private @Nullable String redirectArgs;
+    /** An error_page redirect made the request a GET, as nginx does for its own handlers and $request_method. */
+    private boolean getMethod;
 
     HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location,
                  byte[] path, RequestChain chain) {
@@ -114,6 +124,9 @@ public final class HttpExchange {
         if (set != null) {
             return set;
         }
+        if (redirected) {
+            return redirectArgs;
+        }
         String q = request.query();
         if (q == null) {
             return null;
@@ -128,6 +141,11 @@ public final class HttpExchange {
      */
     public byte[] path() {
         return path;
+    }
+
+    /** nginx's {@code $request_method}: the request's, or GET after an error_page redirect to a URI. */
+    public String methodName() {
+        return getMethod ? "GET" : request.methodName();
     }
 
     /** The request head; valid until the exchange finishes. */
@@ -221,6 +239,9 @@ public final class HttpExchange {
                 closeAfter = true;
             }
         }
+        if (errorStatus != 0) {
+            status = errorStatus;
+        }
         boolean keepAlive = clientKeepAlive();
         // nginx's header filter: a 204 has neither body nor the headers that describe one
         boolean noContent = status == 204;
@@ -260,9 +281,80 @@ public final class HttpExchange {
         respondError(status);
     }
 
-    /** nginx's page for an error status (400, 404, 413, 500, 502, 504, ...). */
+    /**
+     * nginx's answer to an error status (400, 404, 413, 500, 502, 504, ...): the location's {@code error_page} for
+     * it, the first time in this request, else nginx's page.
+     */
     public void respondError(int status) {
+        ErrorPages pages = chain.errorPages();
+        ErrorPages.Page page = pages == null || errorPageUsed ? null : pages.find(status);
+        if (page != null) {
+            errorPageUsed = true;
+            if (errorPage(status, page)) {
+                return;
+            }
+        }
+        errorStatus = status;
         respond(status, "text/html", StatusLines.errorPage(alloc(), status));
+    }
+
+    /**
+     * nginx's ngx_http_send_error_page: a {@code /uri} or {@code @name} serves the request again there (a
+     * {@code /uri} as GET, except HEAD), answering with the error's status, {@code =CODE}'s, or with {@code =}
+     * the page's own; anything else is a URL the client is redirected to (302, or {@code =301/303/307/308}).
+     *
+     * @return false when the page cannot be used: dynup does not keep a request body for a second handler, so a
+     *     request that had one gets the plain error page
+     */
+    private boolean errorPage(int status, ErrorPages.Page page) {
+        String uri = page.uri().evaluate(this);
+        boolean internal = uri.startsWith("/") || uri.startsWith("@");
+        if (internal && (request.contentLength() > 0 || request.chunked())) {
+            return false;
+        }
+        errorStatus = page.overwrite() >= 0 ? page.overwrite() : status;
+        if (uri.startsWith("@")) {
+            java.util.Optional<io.dynup.http.route.Location> named = server.server().locations().named(uri);
+            if (named.isEmpty()) {
+                LOG.error("could not find named location \"{}\", {}", uri, logContext());
+                errorStatus = 500;
+                respond(500, "text/html", StatusLines.errorPage(alloc(), 500));
+                return true;
+            }
+            redirect(new LocationMatch(named.get(), io.dynup.http.route.Captures.NONE, false), path);
+            return true;
+        }
+        if (uri.startsWith("/")) {
+            String args = page.args();
+            int q = uri.indexOf('?');
+            if (q >= 0 && !page.uri().isConstant()) {
+                args = uri.substring(q + 1);
+                uri = uri.substring(0, q);
+            }
+            redirected = true;
+            redirectArgs = args;
+            getMethod = request.method() != io.dynup.http.wire.Method.HEAD;
+            byte[] to = uri.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            redirect(server.server().locations().find(to), to);
+            return true;
+        }
+        int code = page.overwrite();
+        if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) {
+            code = 302;
+        }
+        errorStatus = code;
+        respond(code, "text/html", uri, StatusLines.errorPage(alloc(), code));
+        return true;
+    }
+
+    /** nginx's internal redirect: the request runs again from the rewrite phase in {@code to}. */
+    private void redirect(LocationMatch to, byte[] newPath) {
+        onAbort = null; // the handler that failed is done with the request
+        location = to;
+        path = newPath;
+        chain = connection.chain(to);
+        step = 0;
+        proceed();
     }
 
     /**
@@ -277,9 +369,23 @@ public final class HttpExchange {
             throw new IllegalStateException("head already sent");
         }
         headSent = true;
+        if (errorStatus != 0 && errorStatus != status) {
+            head = withStatus(head, errorStatus);
+            status = errorStatus;
+        }
         this.status = status;
         this.closeAfter |= closeAfter;
         connection.channel().write(head, connection.channel().voidPromise());
+    }
+
+    /** {@code head} with its status line replaced by nginx's for {@code status} (after an error_page). */
+    private ByteBuf withStatus(ByteBuf head, int status) {
+        int eol = head.indexOf(head.readerIndex(), head.writerIndex(), (byte) '\n');
+        ByteBuf out = alloc().buffer(head.readableBytes() + 32);
+        StatusLines.writeStatusLine(out, status);
+        out.writeBytes(head, eol + 1, head.writerIndex() - eol - 1);
+        head.release();
+        return out;
     }
 
     /** Writes and flushes body bytes; the future completes when the client's socket took them. */

@@ -107,7 +107,8 @@ public final class HttpRuntime {
                         loggers.add(l);
                     }
                 }
-                handlers.put(location, RequestChain.of(phases, handler != null ? handler : NOT_FOUND, loggers));
+                handlers.put(location, RequestChain.of(phases, handler != null ? handler : NOT_FOUND, loggers,
+                                                       ErrorPages.of(config)));
                 maxBodySizes.put(location, maxBodySize(config));
             }
             // nginx runs a server-level return in the server rewrite phase: it answers every request of the
@@ -116,7 +117,7 @@ public final class HttpRuntime {
             if (serverLevel.directive().first("return").isPresent()) {
                 RequestChain chain = handlers.get(serverLevel);
                 serverRewrites.put(server, RequestChain.of(serverRewritePhases, chain.content(),
-                                                           List.of(chain.loggers())));
+                                                           List.of(chain.loggers()), chain.errorPages()));
             }
         }
         long keepaliveTimeout = time(http, "keepalive_timeout", Duration.ofSeconds(75)).toMillis();

@@ -85,7 +85,7 @@ public final class Variables {
             case "scheme":
                 return "http";
             case "request_method":
-                return r.methodName();
+                return ex.methodName();
             case "server_name":
                 return ex.server().server().primaryName();
             case "server_port":
