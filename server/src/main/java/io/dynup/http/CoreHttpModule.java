@@ -11,7 +11,8 @@ import io.dynup.http.route.Location;
 
 /**
  * The http core's own directives: server selection ({@code listen}, {@code server_name}, {@code location}),
- * connection settings, {@code default_type} and {@code error_page} (applied by {@link HttpExchange}).
+ * connection settings, {@code default_type} and {@code types} ({@link ContentTypes}), {@code error_page}
+ * (applied by {@link HttpExchange}).
  * Directives of nginx's process model are accepted so existing configs load.
  */
 public final class CoreHttpModule implements HttpModule {
@@ -23,6 +24,8 @@ public final class CoreHttpModule implements HttpModule {
         List<DirectiveSpec> specs = new java.util.ArrayList<>(HttpDirectives.ALL);
         specs.addAll(List.of(
                 DirectiveSpec.simple("default_type", 1, 1, HSL),
+                DirectiveSpec.block("types", 0, 0, Context.HTTP_TYPES, HSL),
+                DirectiveSpec.simple(DirectiveSpec.ANY_NAME, 0, DirectiveSpec.UNBOUNDED, Context.HTTP_TYPES),
                 DirectiveSpec.simple("error_page", 2, DirectiveSpec.UNBOUNDED, HSL),
                 DirectiveSpec.simple("keepalive_timeout", 1, 2, HSL),
                 DirectiveSpec.simple("keepalive_requests", 1, 1, HSL),

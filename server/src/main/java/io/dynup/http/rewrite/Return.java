@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import io.dynup.config.ConfigException;
 import io.dynup.config.Directive;
 import io.dynup.http.ComplexValue;
+import io.dynup.http.ContentTypes;
 import io.dynup.http.HttpExchange;
 import io.dynup.http.StatusLines;
 import io.netty.buffer.ByteBuf;
@@ -23,10 +24,10 @@ final class Return {
 
     private final int status;
     private final @Nullable ComplexValue value;
-    private final String contentType;
+    private final ContentTypes contentTypes;
 
-    Return(Directive d, String contentType, Set<String> declared) {
-        this.contentType = contentType;
+    Return(Directive d, ContentTypes contentTypes, Set<String> declared) {
+        this.contentTypes = contentTypes;
         String first = d.arg(0);
         if (d.args().size() == 1 && (first.startsWith("http://") || first.startsWith("https://")
                                       || first.startsWith("$scheme"))) {
@@ -74,7 +75,8 @@ final class Return {
         }
         String text = value.evaluate(ex);
         ByteBuf body = ByteBufUtil.encodeString(ex.alloc(), CharBuffer.wrap(text), StandardCharsets.UTF_8);
-        ex.respond(status, contentType, body);
+        // nginx's ngx_http_send_response types the text by the extension of $uri, as it would a file
+        ex.respond(status, contentTypes.forPath(ex.path()), body);
     }
 
     @Override

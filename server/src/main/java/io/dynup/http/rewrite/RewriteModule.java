@@ -14,6 +14,7 @@ import io.dynup.config.Directive;
 import io.dynup.config.DirectiveSpec;
 import io.dynup.http.ComplexValue;
 import io.dynup.http.ContentHandler;
+import io.dynup.http.ContentTypes;
 import io.dynup.http.HttpExchange;
 import io.dynup.http.HttpModule;
 import io.dynup.http.LocationConfig;
@@ -33,6 +34,9 @@ public final class RewriteModule implements HttpModule {
 
     private static final String SET = "set";
     private static final String RETURN = "return";
+
+    /** The {@code types} lines warned about, so each is once (see {@link ContentTypes#of}). */
+    private final Set<Directive> warnedTypes = new HashSet<>();
 
     @Override
     public List<DirectiveSpec> directives() {
@@ -101,14 +105,13 @@ public final class RewriteModule implements HttpModule {
         return handlers;
     }
 
-    private static void addScript(Location block, LocationConfig config, List<PhaseHandler> out) {
+    private void addScript(Location block, LocationConfig config, List<PhaseHandler> out) {
         List<Step> steps = new ArrayList<>();
         for (Directive d : block.directive().children()) {
             if (d.name().equals(SET)) {
                 steps.add(new Assignment(variableName(d), ComplexValue.compile(d.arg(1), d, config.captureNames())));
             } else if (d.name().equals(RETURN)) {
-                Directive type = config.find("default_type");
-                Return r = new Return(d, type == null ? "text/plain" : type.arg(0), config.captureNames());
+                Return r = new Return(d, ContentTypes.of(config, warnedTypes), config.captureNames());
                 steps.add(ex -> {
                     r.handle(ex);
                     return false;
