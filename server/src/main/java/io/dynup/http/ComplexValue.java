@@ -107,6 +107,24 @@ public final class ComplexValue {
         return sb.toString();
     }
 
+    /** How a variable's value is written where a value is formatted (an access log escapes, prints "-"). */
+    @FunctionalInterface
+    public interface VariableFormat {
+        /** Appends {@code value} (null when the variable is not found) to {@code out}. */
+        void append(StringBuilder out, @Nullable String value);
+    }
+
+    /** Evaluates into {@code out}, each variable's value written by {@code format}, literals as they are. */
+    public void appendTo(StringBuilder out, HttpExchange ex, VariableFormat format) {
+        for (int i = 0; i < parts.size(); i++) {
+            if (variable.get(i)) {
+                format.append(out, Variables.lookup(ex, parts.get(i)));
+            } else {
+                out.append(parts.get(i));
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return text;

@@ -32,7 +32,6 @@ public final class CoreHttpModule implements HttpModule {
                 DirectiveSpec.simple("client_header_timeout", 1, 1, Context.HTTP, Context.HTTP_SERVER),
                 DirectiveSpec.simple("client_body_timeout", 1, 1, HSL),
                 DirectiveSpec.simple("client_max_body_size", 1, 1, HSL),
-                DirectiveSpec.simple("access_log", 1, DirectiveSpec.UNBOUNDED, HSL),
                 DirectiveSpec.simple("sendfile", 1, 1, HSL),
                 DirectiveSpec.simple("tcp_nopush", 1, 1, HSL),
                 DirectiveSpec.simple("tcp_nodelay", 1, 1, HSL),

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,6 +44,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private enum State { HEAD, BODY, RESPONSE, CLOSED }
 
+    /** nginx's connection counter, shared by the workers: {@code $connection}. */
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+
+    private final long number = CONNECTIONS.incrementAndGet();
     private final HttpRuntime runtime;
     private final RequestHeadParser parser;
     private final BodyFramer framer = BodyFramer.forRequests();
@@ -73,6 +78,14 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     public HttpConnection(HttpRuntime runtime) {
         this.runtime = runtime;
         this.parser = new RequestHeadParser(runtime.headLimits());
+    }
+
+    long number() {
+        return number;
+    }
+
+    int requests() {
+        return requests;
     }
 
     Channel channel() {

@@ -48,6 +48,9 @@ public final class HttpExchange {
     private boolean finished;
     private boolean closeAfter;
     private int status;
+    private final long startNanos = System.nanoTime();
+    private long bytesSent;
+    private long bodyBytesSent;
     /** nginx's err_status: the status any answer goes out with after an error (0: none, the answer's own). */
     private int errorStatus;
     /** An error_page was used: nginx's recursive_error_pages off allows one per request. */
@@ -206,6 +209,31 @@ public final class HttpExchange {
     /** The response status, once a head was sent (0 before). */
     public int status() {
         return status;
+    }
+
+    /** When the exchange began, in {@link System#nanoTime()} (nginx's {@code $request_time} counts from here). */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Bytes handed to the connection for this response, head included (nginx's {@code $bytes_sent}). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Body bytes handed to the connection (nginx's {@code $body_bytes_sent}). */
+    public long bodyBytesSent() {
+        return bodyBytesSent;
+    }
+
+    /** The connection's serial number, from 1 (nginx's {@code $connection}). */
+    public long connectionNumber() {
+        return connection.number();
+    }
+
+    /** The number of requests the connection has read, this one included (nginx's {@code $connection_requests}). */
+    public int connectionRequests() {
+        return connection.requests();
     }
 
     public boolean headSent() {
@@ -375,6 +403,7 @@ public final class HttpExchange {
         }
         this.status = status;
         this.closeAfter |= closeAfter;
+        bytesSent += head.readableBytes();
         connection.channel().write(head, connection.channel().voidPromise());
     }
 
@@ -390,6 +419,8 @@ public final class HttpExchange {
 
     /** Writes and flushes body bytes; the future completes when the client's socket took them. */
     public ChannelFuture sendBody(ByteBuf bytes) {
+        bytesSent += bytes.readableBytes();
+        bodyBytesSent += bytes.readableBytes();
         return connection.channel().writeAndFlush(bytes);
     }
 
@@ -454,10 +485,16 @@ public final class HttpExchange {
         this.onAbort = task;
     }
 
-    /** The client connection closed: the handler is told, and an unfinished exchange ends (and is logged). */
+    /**
+     * The client connection closed: the handler is told, and an unfinished exchange ends (and is logged, with
+     * nginx's 499 when no answer had begun).
+     */
     void connectionClosed() {
         clientClosed();
         if (!finished) {
+            if (!headSent) {
+                status = 499;
+            }
             finished = true;
             closeAfter = true;
             runLoggers();

@@ -68,6 +68,7 @@ final class ProxyRequest implements BodySink {
 
     private final HttpExchange ex;
     private final ProxyConfig cfg;
+    private final UpstreamVariables variables;
     private final long startMillis = System.currentTimeMillis();
     private final ResponseHeadParser parser = new ResponseHeadParser(HeadLimits.NGINX_RESPONSE);
     private final BodyFramer framer = BodyFramer.forResponses();
@@ -91,6 +92,7 @@ final class ProxyRequest implements BodySink {
 
     ProxyRequest(HttpExchange ex, ProxyConfig cfg) {
         this.ex = ex;
+        this.variables = new UpstreamVariables(ex);
         this.cfg = cfg;
         this.requestBodyDone = !ex.bodyPending();
     }
@@ -112,10 +114,12 @@ final class ProxyRequest implements BodySink {
         peer = p;
         peerHeld = p != null;
         if (p == null) {
+            variables.noLivePeer(cfg.upstream().name());
             logger.error("no live upstreams while connecting to upstream, {}", context());
             respond(502);
             return;
         }
+        variables.tryStarted(p.name());
         Channel idle = cfg.keepalive() ? UpstreamPool.acquire(cfg.upstream(), p.state()) : null;
         if (idle != null) {
             pooled = true;
@@ -282,6 +286,7 @@ final class ProxyRequest implements BodySink {
                 h.release();
                 continue;
             }
+            variables.tryEnded(h.status());
             NextUpstream nu = NextUpstream.forStatus(h.status());
             // nginx's ngx_http_upstream_test_next: another peer must remain (tries counts the current one),
             // else the status goes to the client as it is
@@ -368,6 +373,7 @@ final class ProxyRequest implements BodySink {
         } else {
             ch.close();
         }
+        variables.responseEnded();
         ex.finish();
     }
 
@@ -382,6 +388,7 @@ final class ProxyRequest implements BodySink {
             cancelTimers();
             releasePeer(false);
             releaseBuffers();
+            variables.responseEnded();
             ex.finish();
             return;
         }
@@ -424,6 +431,7 @@ final class ProxyRequest implements BodySink {
             return;
         }
         logger.error("{}, {}", message, context());
+        variables.tryEnded(kind.status());
         if (headForwarded) {
             abortBoth();
             return;
