@@ -68,6 +68,7 @@ final class ProxyRequest implements BodySink {
 
     private final HttpExchange ex;
     private final ProxyConfig cfg;
+    private final @Nullable String fixedUri;
     private final UpstreamVariables variables;
     private final long startMillis = System.currentTimeMillis();
     private final ResponseHeadParser parser = new ResponseHeadParser(HeadLimits.NGINX_RESPONSE);
@@ -91,6 +92,12 @@ final class ProxyRequest implements BodySink {
     private @Nullable ScheduledFuture<?> sendTimer;
 
     ProxyRequest(HttpExchange ex, ProxyConfig cfg) {
+        this(ex, cfg, null);
+    }
+
+    /** @param fixedUri the URI to send as it is (a {@code proxy_pass} with variables and a URI part), or null */
+    ProxyRequest(HttpExchange ex, ProxyConfig cfg, @Nullable String fixedUri) {
+        this.fixedUri = fixedUri;
         this.ex = ex;
         this.variables = new UpstreamVariables(ex);
         this.cfg = cfg;
@@ -180,6 +187,9 @@ final class ProxyRequest implements BodySink {
      * ngx_escape_uri does; the query goes as received. No URI part sends the client's URI unchanged.
      */
     private @Nullable CharSequence uri(RequestHead req) {
+        if (fixedUri != null) {
+            return fixedUri; // nginx sends a URI made of variables as it is, without the query added
+        }
         String base = cfg.uri();
         if (base == null) {
             return null;
