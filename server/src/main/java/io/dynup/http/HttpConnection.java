@@ -63,8 +63,6 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean quitting;
     /** The one timer of the connection: keepalive_timeout while idle, or the timeout of the read it waits for. */
     private @Nullable ScheduledFuture<?> idleTimer;
-    /** The response went out with "close" before the body ended: drain it, then close. */
-    private boolean lingering;
     /** Closed for requests, but reading and dropping until the client closes (see lingeringClose). */
     private boolean draining;
     /** The current request's {@code 100 Continue} went out (or was not due). */
@@ -306,10 +304,6 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                 ex.detachBodySink();
                 sink.onBodyEnd();
             }
-            if (lingering) {
-                closeNow();
-                return false;
-            }
             if (ex != null && ex.finished()) {
                 nextRequest();
                 return state == State.HEAD;
@@ -422,21 +416,12 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             // so what comes next cannot be framed; close (after draining what does come)
             closeAfter = true;
         }
-        if ((closeAfter || !keepAliveAllowed(ex.request())) && !bodyDone) {
-            // nginx's lingering close: read and drop the rest of the body first, or closing with unread
-            // bytes resets the connection and the client may lose the response
-            lingering = true;
-            ex.detachBodySink();
-            state = State.BODY;
-            ctx.executor().schedule(this::closeNow, LINGERING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            ctx.channel().eventLoop().execute(this::process);
-            return;
-        }
         if (closeAfter || !keepAliveAllowed(ex.request())) {
+            ex.detachBodySink();
             releaseExchange();
-            if (cumulation != null && cumulation.isReadable()) {
-                // the client pipelined more than this connection will answer, and may still be sending:
-                // nginx closes such a connection lingering
+            if (!bodyDone || cumulation != null && cumulation.isReadable()) {
+                // the rest of a body, or requests pipelined beyond this answer, may still be coming: nginx
+                // closes such a connection lingering
                 lingeringClose();
             } else {
                 state = State.CLOSED;
