@@ -166,7 +166,8 @@ final class ProxyRequest implements BodySink {
         RequestHead req = ex.request();
         ByteBuf head = ch.alloc().buffer(req.length() + 256);
         HeadWriter writer = req.chunked() ? cfg.chunkedRequestHead() : cfg.requestHead();
-        writer.writeRequest(head, req, uri(req), new AsciiString(ex.remoteAddress().getAddress().getHostAddress()));
+        String method = ex.methodName().equals(req.methodName()) ? null : ex.methodName();
+        writer.writeRequest(head, req, method, uri(req), new AsciiString(ex.remoteAddress().getAddress().getHostAddress()));
         requestSent = true;
         if (!requestBodyDone && !requestBodyStarted) {
             requestBodyStarted = true;

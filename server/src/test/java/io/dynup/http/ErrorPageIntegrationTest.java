@@ -32,7 +32,7 @@ class ErrorPageIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fine = Backend.text("fine");
+        fine = Backend.start((req, resp) -> resp.respond(200, req.method() + " fine"));
         failing = Backend.start((req, resp) -> resp.respond(502, "upstream says no"));
         int closed = Dynup.freePort();
         dynup = Dynup.start("""
@@ -43,6 +43,7 @@ class ErrorPageIntegrationTest {
                     error_page 403 = /own;
                     location /p { proxy_pass http://127.0.0.1:%d; }
                     location /p2 { error_page 502 =503 /err; proxy_pass http://127.0.0.1:%d; }
+                    location /p3 { error_page 502 /fine; proxy_pass http://127.0.0.1:%d; }
                     location /upstream502 { proxy_pass http://127.0.0.1:%d; }
                     location /err { return 200 "err $uri $args $request_method $request_uri"; }
                     location /own { return 201 "own"; }
@@ -56,7 +57,7 @@ class ErrorPageIntegrationTest {
                     location /url301 { error_page 404 =301 http://example.com/f; return 404; }
                     location /nonamed { error_page 404 @missing; return 404; }
                 }
-                """.formatted(closed, closed, failing.port(), fine.port()));
+                """.formatted(closed, closed, closed, failing.port(), fine.port()));
     }
 
     @AfterAll
@@ -104,7 +105,11 @@ class ErrorPageIntegrationTest {
     void aProxiedPageGoesOutWithTheErrorsStatus() throws IOException {
         Response r = RawClient.get(dynup.port(), "t", "/proxied404");
         assertThat(r.head().startLine()).isEqualTo("HTTP/1.1 404 Not Found");
-        assertThat(r.text()).isEqualTo("fine");
+        assertThat(r.text()).isEqualTo("GET fine");
+        // the page is asked for with GET, whatever the request's method
+        Response p = post("/p3");
+        assertThat(p.head().startLine()).isEqualTo("HTTP/1.1 502 Bad Gateway");
+        assertThat(p.text()).isEqualTo("GET fine");
     }
 
     @Test
