@@ -27,6 +27,7 @@ public final class CoreHttpModule implements HttpModule {
                 DirectiveSpec.block("types", 0, 0, Context.HTTP_TYPES, HSL),
                 DirectiveSpec.simple(DirectiveSpec.ANY_NAME, 0, DirectiveSpec.UNBOUNDED, Context.HTTP_TYPES),
                 DirectiveSpec.simple("error_page", 2, DirectiveSpec.UNBOUNDED, HSL),
+                DirectiveSpec.simple("recursive_error_pages", 1, 1, HSL),
                 DirectiveSpec.simple("keepalive_timeout", 1, 2, HSL),
                 DirectiveSpec.simple("keepalive_requests", 1, 1, HSL),
                 DirectiveSpec.simple("client_header_timeout", 1, 1, Context.HTTP, Context.HTTP_SERVER),

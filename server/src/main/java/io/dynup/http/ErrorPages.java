@@ -6,11 +6,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import io.dynup.config.ConfigException;
+import io.dynup.config.ConfigValues;
 import io.dynup.config.Directive;
 
 /**
  * nginx's {@code error_page CODE ... [=[RESPONSE]] URI} of a location (the nearest level that has any, whole,
- * as nginx merges them), read as {@code ngx_http_core_error_page} reads it.
+ * as nginx merges them), read as {@code ngx_http_core_error_page} reads it, and {@code recursive_error_pages}.
  */
 final class ErrorPages {
 
@@ -24,9 +25,11 @@ final class ErrorPages {
     }
 
     private final List<Page> pages;
+    private final boolean recursive;
 
-    private ErrorPages(List<Page> pages) {
+    private ErrorPages(List<Page> pages, boolean recursive) {
         this.pages = List.copyOf(pages);
+        this.recursive = recursive;
     }
 
     static @Nullable ErrorPages of(LocationConfig config) {
@@ -38,7 +41,16 @@ final class ErrorPages {
         for (Directive d : all) {
             read(d, config, pages);
         }
-        return new ErrorPages(pages);
+        Directive r = config.find("recursive_error_pages");
+        boolean recursive = r != null && ConfigValues.parseFlag(r.arg(0)).orElseThrow(() -> ConfigException.at(
+                r.pos(), "invalid value \"%s\" in \"recursive_error_pages\" directive, it must be \"on\" or \"off\"",
+                r.arg(0)));
+        return new ErrorPages(pages, recursive);
+    }
+
+    /** nginx's {@code recursive_error_pages}: a page's own error may use an error_page again. */
+    boolean recursive() {
+        return recursive;
     }
 
     private static void read(Directive d, LocationConfig config, List<Page> out) {

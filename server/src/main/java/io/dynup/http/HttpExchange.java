@@ -1,14 +1,17 @@
 package io.dynup.http;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.http.route.Captures;
+import io.dynup.http.route.Location;
 import io.dynup.http.route.LocationMatch;
 import io.dynup.http.route.ServerMatch;
 import io.dynup.http.wire.Method;
@@ -55,6 +58,9 @@ public final class HttpExchange {
     private int errorStatus;
     /** An error_page was used: nginx's recursive_error_pages off allows one per request. */
     private boolean errorPageUsed;
+    /** Internal redirects so far (nginx's uri_changes counts down from 11). */
+    private int redirects;
+    private static final int MAX_REDIRECTS = 10;
     /** An internal redirect set {@link #redirectArgs} as the query. */
     private boolean redirected;
     private @Nullable String redirectArgs;
@@ -317,7 +323,7 @@ public final class HttpExchange {
         ErrorPages pages = chain.errorPages();
         ErrorPages.Page page = pages == null || errorPageUsed ? null : pages.find(status);
         if (page != null) {
-            errorPageUsed = true;
+            errorPageUsed = !pages.recursive();
             if (errorPage(status, page)) {
                 return;
             }
@@ -342,14 +348,14 @@ public final class HttpExchange {
         }
         errorStatus = page.overwrite() >= 0 ? page.overwrite() : status;
         if (uri.startsWith("@")) {
-            java.util.Optional<io.dynup.http.route.Location> named = server.server().locations().named(uri);
+            Optional<Location> named = server.server().locations().named(uri);
             if (named.isEmpty()) {
                 LOG.error("could not find named location \"{}\", {}", uri, logContext());
                 errorStatus = 500;
                 respond(500, "text/html", StatusLines.errorPage(alloc(), 500));
                 return true;
             }
-            redirect(new LocationMatch(named.get(), io.dynup.http.route.Captures.NONE, false), path);
+            redirect(new LocationMatch(named.get(), Captures.NONE, false), path);
             return true;
         }
         if (uri.startsWith("/")) {
@@ -361,8 +367,8 @@ public final class HttpExchange {
             }
             redirected = true;
             redirectArgs = args;
-            getMethod = request.method() != io.dynup.http.wire.Method.HEAD;
-            byte[] to = uri.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            getMethod = request.method() != Method.HEAD;
+            byte[] to = uri.getBytes(StandardCharsets.UTF_8);
             redirect(server.server().locations().find(to), to);
             return true;
         }
@@ -375,8 +381,19 @@ public final class HttpExchange {
         return true;
     }
 
-    /** nginx's internal redirect: the request runs again from the rewrite phase in {@code to}. */
+    /**
+     * nginx's internal redirect: the request runs again from the rewrite phase in {@code to}; after
+     * {@link #MAX_REDIRECTS} it is a cycle (recursive error pages), answered with 500 as nginx does.
+     */
     private void redirect(LocationMatch to, byte[] newPath) {
+        if (++redirects > MAX_REDIRECTS) {
+            LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\", {}",
+                      new String(newPath, StandardCharsets.UTF_8), logContext());
+            errorPageUsed = true;
+            errorStatus = 500;
+            respond(500, "text/html", StatusLines.errorPage(alloc(), 500));
+            return;
+        }
         onAbort = null; // the handler that failed is done with the request
         location = to;
         path = newPath;

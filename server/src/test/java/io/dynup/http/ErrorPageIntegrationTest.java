@@ -56,6 +56,7 @@ class ErrorPageIntegrationTest {
                     location /url { error_page 404 http://example.com/e; return 404; }
                     location /url301 { error_page 404 =301 http://example.com/f; return 404; }
                     location /nonamed { error_page 404 @missing; return 404; }
+                    location /cycle { recursive_error_pages on; error_page 404 /cycle; return 404; }
                 }
                 """.formatted(closed, closed, closed, failing.port(), fine.port()));
     }
@@ -128,6 +129,11 @@ class ErrorPageIntegrationTest {
         Response p = RawClient.get(dynup.port(), "t", "/url301");
         assertThat(p.head().startLine()).isEqualTo("HTTP/1.1 301 Moved Permanently");
         assertThat(p.header("Location")).isEqualTo("http://example.com/f");
+    }
+
+    @Test
+    void recursiveErrorPagesEndInACycleError() throws IOException {
+        assertThat(RawClient.get(dynup.port(), "t", "/cycle").status()).isEqualTo(500);
     }
 
     @Test
