@@ -28,7 +28,7 @@ import io.dynup.http.route.Location;
  * that left before an answer is logged with 499). Unlike nginx, with no {@code access_log} anywhere nothing is
  * logged (nginx writes {@code logs/access.log}, which a clean checkout has no directory for); {@code buffer}
  * and {@code flush} are checked as nginx does but the writer's own batching applies ({@link LogFiles});
- * {@code gzip} is refused.
+ * {@code gzip} and {@code syslog:} are refused.
  */
 public final class AccessLogModule implements HttpModule {
 
@@ -107,6 +107,9 @@ public final class AccessLogModule implements HttpModule {
                 throw ConfigException.at(d.pos(), "invalid parameter \"%s\"", args.get(1));
             }
             return null;
+        }
+        if (args.get(0).startsWith("syslog:")) {
+            throw ConfigException.at(d.pos(), "\"syslog:\" of \"access_log\" is not supported by dynup");
         }
         LogFormat format = formats.get("combined");
         int i = 1;

@@ -183,6 +183,8 @@ class AccessLogIntegrationTest {
             {"log_format x \"$nosuch\";", "unknown \"nosuch\" variable"},
             {"access_log /nonexistent/dir/a.log;", "open() \"/nonexistent/dir/a.log\" failed (2: No such file or directory)"},
             {"server { log_format y \"a\"; }", "\"log_format\" directive is not allowed here in /t/nginx.conf:3"},
+            {"access_log syslog:server=127.0.0.1;", "\"syslog:\" of \"access_log\" is not supported by dynup in /t/nginx.conf:3"},
+            {"access_log " + log + " gzip;", "\"gzip\" of \"access_log\" is not supported by dynup in /t/nginx.conf:3"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> TestConfigs.check("events {}\nhttp {\n" + c[0] + " server { listen 1; }\n}\n"))
