@@ -3,7 +3,6 @@ package io.dynup.http.rewrite;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -67,7 +66,8 @@ public final class RewriteModule implements HttpModule {
     }
 
     /**
-     * The variable {@code set} assigns, lowercased as nginx keeps names.
+     * The variable {@code set} assigns, named as written (dynup's variable names are case-sensitive, nginx's
+     * are not).
      *
      * @throws ConfigException nginx's {@code invalid variable name "x"} without a {@code $}, {@code the
      *     duplicate "uri" variable} for a built-in that cannot be changed
@@ -77,7 +77,7 @@ public final class RewriteModule implements HttpModule {
         if (!arg.startsWith("$")) {
             throw ConfigException.at(d.pos(), "invalid variable name \"%s\"", arg);
         }
-        String name = arg.substring(1).toLowerCase(Locale.ROOT);
+        String name = arg.substring(1);
         if (name.isEmpty()) {
             throw ConfigException.at(d.pos(), "invalid variable name \"$\"");
         }

@@ -39,6 +39,7 @@ class SetIntegrationTest {
                     location /y { return 200 "[$a][$b]"; }
                     location /z { set $c 3; }
                     location /order { return 200 "[$late]"; set $late x; }
+                    location /case { set $Mixed m; return 200 "[$Mixed]"; }
                     location /args { set $args "q=$arg_p"; return 200 "$args|$arg_q"; }
                     location /outer {
                         set $o outer;
@@ -70,6 +71,7 @@ class SetIntegrationTest {
     @Test
     void returnAndSetRunInConfigurationOrder() throws IOException {
         assertThat(RawClient.get(dynup.port(), "t", "/order").text()).isEqualTo("[]");
+        assertThat(RawClient.get(dynup.port(), "t", "/case").text()).isEqualTo("[m]");
     }
 
     @Test
