@@ -17,6 +17,11 @@ public enum Context {
     HTTP_SERVER,
     /** Inside {@code location { }}. */
     HTTP_LOCATION,
+    /**
+     * Inside {@code types { }}: each line is a MIME type and its extensions, so every name is accepted there
+     * (a spec named {@link DirectiveSpec#ANY_NAME}).
+     */
+    HTTP_TYPES,
     /** Inside {@code http { upstream name { } }}. */
     HTTP_UPSTREAM,
     /** Inside {@code stream { }}. */

@@ -28,6 +28,12 @@ public record DirectiveSpec(
         BlockKind blockKind,
         @Nullable Context childContext) {
 
+    /**
+     * The name of a spec that stands for every name not otherwise declared in its contexts, for blocks whose
+     * lines are data rather than directives (nginx's {@code types}, whose block has its own handler).
+     */
+    public static final String ANY_NAME = "*";
+
     /** {@link #maxArgs()} for directives that take any number of arguments from {@link #minArgs()} on. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 

@@ -29,8 +29,16 @@ public final class DirectiveTable {
         return new Builder();
     }
 
-    /** The spec for {@code name} in {@code context}, if the directive may stand there. */
+    /**
+     * The spec for {@code name} in {@code context}, if the directive may stand there; else the context's
+     * {@link DirectiveSpec#ANY_NAME} spec, if it has one.
+     */
     public Optional<DirectiveSpec> lookup(String name, Context context) {
+        Optional<DirectiveSpec> named = find(name, context);
+        return named.isPresent() ? named : find(DirectiveSpec.ANY_NAME, context);
+    }
+
+    private Optional<DirectiveSpec> find(String name, Context context) {
         for (DirectiveSpec spec : byName.getOrDefault(name, List.of())) {
             if (spec.contexts().contains(context)) {
                 return Optional.of(spec);

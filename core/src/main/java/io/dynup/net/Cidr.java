@@ -96,8 +96,12 @@ public final class Cidr {
             return null;
         }
         if (s.indexOf(':') >= 0) {
+            // nginx's ngx_inet6_addr takes neither brackets nor a zone id ("fe80::1%eth0")
+            if (s.indexOf('[') >= 0 || s.indexOf('%') >= 0) {
+                return null;
+            }
             try {
-                InetAddress a = InetAddress.getByName(s.startsWith("[") ? s : "[" + s + "]");
+                InetAddress a = InetAddress.getByName("[" + s + "]");
                 return a instanceof Inet6Address || a instanceof Inet4Address ? sixteen(a) : null;
             } catch (UnknownHostException | IllegalArgumentException e) {
                 return null;

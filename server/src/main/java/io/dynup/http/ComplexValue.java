@@ -24,7 +24,7 @@ public final class ComplexValue {
         this.text = text;
     }
 
-    /** Compiles {@code text}; an unknown variable is nginx's {@code unknown "name" variable} at {@code where}. */
+    /** Compiles {@code text}; an unknown variable is nginx's {@code unknown "name" variable}. */
     public static ComplexValue compile(String text, Directive where) {
         return compile(text, where, false);
     }
@@ -73,7 +73,8 @@ public final class ComplexValue {
                 throw ConfigException.at(where.pos(), "invalid variable name in \"%s\"", text);
             }
             if (!Variables.known(name) && captureNames != null && !captureNames.contains(name)) {
-                throw ConfigException.at(where.pos(), "unknown \"%s\" variable", name);
+                // nginx finds unknown names once the whole http block is read: its message has no position
+                throw new ConfigException(String.format("unknown \"%s\" variable", name), null);
             }
             if (literal.length() > 0) {
                 v.parts.add(literal.toString());
@@ -104,6 +105,24 @@ public final class ComplexValue {
             sb.append(variable.get(i) ? Variables.get(ex, parts.get(i)) : parts.get(i));
         }
         return sb.toString();
+    }
+
+    /** How a variable's value is written where a value is formatted (an access log escapes, prints "-"). */
+    @FunctionalInterface
+    public interface VariableFormat {
+        /** Appends {@code value} (null when the variable is not found) to {@code out}. */
+        void append(StringBuilder out, @Nullable String value);
+    }
+
+    /** Evaluates into {@code out}, each variable's value written by {@code format}, literals as they are. */
+    public void appendTo(StringBuilder out, HttpExchange ex, VariableFormat format) {
+        for (int i = 0; i < parts.size(); i++) {
+            if (variable.get(i)) {
+                format.append(out, Variables.lookup(ex, parts.get(i)));
+            } else {
+                out.append(parts.get(i));
+            }
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,6 +44,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private enum State { HEAD, BODY, RESPONSE, CLOSED }
 
+    /** nginx's connection counter, shared by the workers: {@code $connection}. */
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+
+    private final long number = CONNECTIONS.incrementAndGet();
     private final HttpRuntime runtime;
     private final RequestHeadParser parser;
     private final BodyFramer framer = BodyFramer.forRequests();
@@ -58,8 +63,6 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean quitting;
     /** The one timer of the connection: keepalive_timeout while idle, or the timeout of the read it waits for. */
     private @Nullable ScheduledFuture<?> idleTimer;
-    /** The response went out with "close" before the body ended: drain it, then close. */
-    private boolean lingering;
     /** Closed for requests, but reading and dropping until the client closes (see lingeringClose). */
     private boolean draining;
     /** The current request's {@code 100 Continue} went out (or was not due). */
@@ -73,6 +76,14 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     public HttpConnection(HttpRuntime runtime) {
         this.runtime = runtime;
         this.parser = new RequestHeadParser(runtime.headLimits());
+    }
+
+    long number() {
+        return number;
+    }
+
+    int requests() {
+        return requests;
     }
 
     Channel channel() {
@@ -217,7 +228,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             location = new LocationMatch(srv.locations().server(), Captures.NONE, false);
         } else {
             location = srv.locations().find(path);
-            chain = location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT_CHAIN : runtime.handler(location.location());
+            chain = chain(location);
         }
         HttpExchange ex = new HttpExchange(this, head, server.get(), location, path, chain);
         exchange = ex;
@@ -231,6 +242,11 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.proceed();
+    }
+
+    /** What runs for a request that matched {@code location}. */
+    RequestChain chain(LocationMatch location) {
+        return location.autoRedirect() ? HttpRuntime.AUTO_REDIRECT_CHAIN : runtime.handler(location.location());
     }
 
     /** True when the body is complete and processing may go on. */
@@ -287,10 +303,6 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (sink != null && ex != null) {
                 ex.detachBodySink();
                 sink.onBodyEnd();
-            }
-            if (lingering) {
-                closeNow();
-                return false;
             }
             if (ex != null && ex.finished()) {
                 nextRequest();
@@ -404,21 +416,12 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             // so what comes next cannot be framed; close (after draining what does come)
             closeAfter = true;
         }
-        if ((closeAfter || !keepAliveAllowed(ex.request())) && !bodyDone) {
-            // nginx's lingering close: read and drop the rest of the body first, or closing with unread
-            // bytes resets the connection and the client may lose the response
-            lingering = true;
-            ex.detachBodySink();
-            state = State.BODY;
-            ctx.executor().schedule(this::closeNow, LINGERING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            ctx.channel().eventLoop().execute(this::process);
-            return;
-        }
         if (closeAfter || !keepAliveAllowed(ex.request())) {
+            ex.detachBodySink();
             releaseExchange();
-            if (cumulation != null && cumulation.isReadable()) {
-                // the client pipelined more than this connection will answer, and may still be sending:
-                // nginx closes such a connection lingering
+            if (!bodyDone || cumulation != null && cumulation.isReadable()) {
+                // the rest of a body, or requests pipelined beyond this answer, may still be coming: nginx
+                // closes such a connection lingering
                 lingeringClose();
             } else {
                 state = State.CLOSED;

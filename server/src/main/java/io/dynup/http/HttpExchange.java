@@ -1,14 +1,17 @@
 package io.dynup.http;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.http.route.Captures;
+import io.dynup.http.route.Location;
 import io.dynup.http.route.LocationMatch;
 import io.dynup.http.route.ServerMatch;
 import io.dynup.http.wire.Method;
@@ -34,9 +37,10 @@ public final class HttpExchange {
     private final HttpConnection connection;
     private final RequestHead request;
     private final ServerMatch server;
-    private final LocationMatch location;
-    private final byte[] path;
-    private final RequestChain chain;
+    /** The location, its path and chain change when an error_page redirects the request internally. */
+    private LocationMatch location;
+    private byte[] path;
+    private RequestChain chain;
     /** The next step of {@link #chain} to run: phase handlers, then content (at {@code phases.length}). */
     private int step;
     /** Variables set while the request runs ({@code set}, {@code ngx.var}, {@code $upstream_addr}). */
@@ -49,6 +53,21 @@ public final class HttpExchange {
     private int status;
     /** Header lines {@link #respond} adds to dynup's own ({@link #addHeader}). */
     private @Nullable StringBuilder extraHeaders;
+    private final long startNanos = System.nanoTime();
+    private long bytesSent;
+    private long bodyBytesSent;
+    /** nginx's err_status: the status any answer goes out with after an error (0: none, the answer's own). */
+    private int errorStatus;
+    /** An error_page was used: nginx's recursive_error_pages off allows one per request. */
+    private boolean errorPageUsed;
+    /** Internal redirects so far (nginx's uri_changes counts down from 11). */
+    private int redirects;
+    private static final int MAX_REDIRECTS = 10;
+    /** An internal redirect set {@link #redirectArgs} as the query. */
+    private boolean redirected;
+    private @Nullable String redirectArgs;
+    /** An error_page redirect made the request a GET, as nginx does for its own handlers and $request_method. */
+    private boolean getMethod;
 
     HttpExchange(HttpConnection connection, RequestHead request, ServerMatch server, LocationMatch location,
                  byte[] path, RequestChain chain) {
@@ -108,9 +127,17 @@ public final class HttpExchange {
 
     /**
      * nginx's {@code $args}: the query without '?' and without a {@code #fragment}, or null when the URI has
-     * none.
+     * none; {@code set $args} replaces it, as in nginx.
      */
     public @Nullable String args() {
+        Map<String, String> v = variables;
+        String set = v == null ? null : v.get("args");
+        if (set != null) {
+            return set;
+        }
+        if (redirected) {
+            return redirectArgs;
+        }
         String q = request.query();
         if (q == null) {
             return null;
@@ -125,6 +152,11 @@ public final class HttpExchange {
      */
     public byte[] path() {
         return path;
+    }
+
+    /** nginx's {@code $request_method}: the request's, or GET after an error_page redirect to a URI. */
+    public String methodName() {
+        return getMethod ? "GET" : request.methodName();
     }
 
     /** The request head; valid until the exchange finishes. */
@@ -165,6 +197,18 @@ public final class HttpExchange {
         return (InetSocketAddress) connection.channel().localAddress();
     }
 
+    /**
+     * nginx's error_log context for this request:
+     * {@code client: 127.0.0.1, server: example.com, request: "GET / HTTP/1.1", host: "example.com"}.
+     */
+    public String logContext() {
+        String host = request.refCnt() > 0 ? request.host() : null;
+        return "client: " + remoteAddress().getAddress().getHostAddress()
+               + ", server: " + server.server().primaryName()
+               + ", request: \"" + (request.refCnt() > 0 ? request.startLine() : "") + "\""
+               + (host != null ? ", host: \"" + host + "\"" : "");
+    }
+
     /** Whether the client connection stays open after this response (the request allows it and so do limits). */
     public boolean clientKeepAlive() {
         return !closeAfter && connection.keepAliveAllowed(request);
@@ -173,6 +217,31 @@ public final class HttpExchange {
     /** The response status, once a head was sent (0 before). */
     public int status() {
         return status;
+    }
+
+    /** When the exchange began, in {@link System#nanoTime()} (nginx's {@code $request_time} counts from here). */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Bytes handed to the connection for this response, head included (nginx's {@code $bytes_sent}). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Body bytes handed to the connection (nginx's {@code $body_bytes_sent}). */
+    public long bodyBytesSent() {
+        return bodyBytesSent;
+    }
+
+    /** The connection's serial number, from 1 (nginx's {@code $connection}). */
+    public long connectionNumber() {
+        return connection.number();
+    }
+
+    /** The number of requests the connection has read, this one included (nginx's {@code $connection_requests}). */
+    public int connectionRequests() {
+        return connection.requests();
     }
 
     public boolean headSent() {
@@ -215,6 +284,9 @@ public final class HttpExchange {
                 closeAfter = true;
             }
         }
+        if (errorStatus != 0) {
+            status = errorStatus;
+        }
         boolean keepAlive = clientKeepAlive();
         // nginx's header filter: a 204 has neither body nor the headers that describe one
         boolean noContent = status == 204;
@@ -254,9 +326,91 @@ public final class HttpExchange {
         respondError(status);
     }
 
-    /** nginx's page for an error status (400, 404, 413, 500, 502, 504, ...). */
+    /**
+     * nginx's answer to an error status (400, 404, 413, 500, 502, 504, ...): the location's {@code error_page} for
+     * it, the first time in this request, else nginx's page.
+     */
     public void respondError(int status) {
+        ErrorPages pages = chain.errorPages();
+        ErrorPages.Page page = pages == null || errorPageUsed ? null : pages.find(status);
+        if (page != null) {
+            errorPageUsed = !pages.recursive();
+            if (errorPage(status, page)) {
+                return;
+            }
+        }
+        errorStatus = status;
         respond(status, "text/html", StatusLines.errorPage(alloc(), status));
+    }
+
+    /**
+     * nginx's ngx_http_send_error_page: a {@code /uri} or {@code @name} serves the request again there (a
+     * {@code /uri} as GET, except HEAD), answering with the error's status, {@code =CODE}'s, or with {@code =}
+     * the page's own; anything else is a URL the client is redirected to (302, or {@code =301/303/307/308}).
+     *
+     * @return false when the page cannot be used: dynup does not keep a request body for a second handler, so a
+     *     request that had one gets the plain error page
+     */
+    private boolean errorPage(int status, ErrorPages.Page page) {
+        String uri = page.uri().evaluate(this);
+        boolean internal = uri.startsWith("/") || uri.startsWith("@");
+        if (internal && (request.contentLength() > 0 || request.chunked())) {
+            return false;
+        }
+        errorStatus = page.overwrite() >= 0 ? page.overwrite() : status;
+        if (uri.startsWith("@")) {
+            Optional<Location> named = server.server().locations().named(uri);
+            if (named.isEmpty()) {
+                LOG.error("could not find named location \"{}\", {}", uri, logContext());
+                errorStatus = 500;
+                respond(500, "text/html", StatusLines.errorPage(alloc(), 500));
+                return true;
+            }
+            redirect(new LocationMatch(named.get(), Captures.NONE, false), path);
+            return true;
+        }
+        if (uri.startsWith("/")) {
+            String args = page.args();
+            int q = uri.indexOf('?');
+            if (q >= 0 && !page.uri().isConstant()) {
+                args = uri.substring(q + 1);
+                uri = uri.substring(0, q);
+            }
+            redirected = true;
+            redirectArgs = args;
+            getMethod = request.method() != Method.HEAD;
+            byte[] to = uri.getBytes(StandardCharsets.UTF_8);
+            redirect(server.server().locations().find(to), to);
+            return true;
+        }
+        int code = page.overwrite();
+        if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) {
+            code = 302;
+        }
+        errorStatus = code;
+        respond(code, "text/html", uri, StatusLines.errorPage(alloc(), code));
+        return true;
+    }
+
+    /**
+     * nginx's internal redirect: the request runs again from the rewrite phase in {@code to}; after
+     * {@link #MAX_REDIRECTS} it is a cycle (recursive error pages), answered with 500 as nginx does.
+     */
+    private void redirect(LocationMatch to, byte[] newPath) {
+        if (++redirects > MAX_REDIRECTS) {
+            LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\", {}",
+                      new String(newPath, StandardCharsets.UTF_8), logContext());
+            errorPageUsed = true;
+            errorStatus = 500;
+            respond(500, "text/html", StatusLines.errorPage(alloc(), 500));
+            return;
+        }
+        onAbort = null; // the handler that failed is done with the request
+        location = to;
+        path = newPath;
+        chain = connection.chain(to);
+        step = 0;
+        proceed();
     }
 
     /**
@@ -271,13 +425,30 @@ public final class HttpExchange {
             throw new IllegalStateException("head already sent");
         }
         headSent = true;
+        if (errorStatus != 0 && errorStatus != status) {
+            head = withStatus(head, errorStatus);
+            status = errorStatus;
+        }
         this.status = status;
         this.closeAfter |= closeAfter;
+        bytesSent += head.readableBytes();
         connection.channel().write(head, connection.channel().voidPromise());
+    }
+
+    /** {@code head} with its status line replaced by nginx's for {@code status} (after an error_page). */
+    private ByteBuf withStatus(ByteBuf head, int status) {
+        int eol = head.indexOf(head.readerIndex(), head.writerIndex(), (byte) '\n');
+        ByteBuf out = alloc().buffer(head.readableBytes() + 32);
+        StatusLines.writeStatusLine(out, status);
+        out.writeBytes(head, eol + 1, head.writerIndex() - eol - 1);
+        head.release();
+        return out;
     }
 
     /** Writes and flushes body bytes; the future completes when the client's socket took them. */
     public ChannelFuture sendBody(ByteBuf bytes) {
+        bytesSent += bytes.readableBytes();
+        bodyBytesSent += bytes.readableBytes();
         return connection.channel().writeAndFlush(bytes);
     }
 
@@ -342,10 +513,16 @@ public final class HttpExchange {
         this.onAbort = task;
     }
 
-    /** The client connection closed: the handler is told, and an unfinished exchange ends (and is logged). */
+    /**
+     * The client connection closed: the handler is told, and an unfinished exchange ends (and is logged, with
+     * nginx's 499 when no answer had begun).
+     */
     void connectionClosed() {
         clientClosed();
         if (!finished) {
+            if (!headSent) {
+                status = 499;
+            }
             finished = true;
             closeAfter = true;
             runLoggers();

@@ -1,9 +1,11 @@
 package io.dynup.http;
 
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import io.dynup.config.Directive;
 import io.dynup.config.DirectiveSpec;
 import io.dynup.http.route.Location;
 
@@ -35,5 +37,13 @@ public interface HttpModule {
     /** This module's log-phase handler for requests in {@code location}, or null. Called once at load time. */
     default @Nullable LogHandler logHandler(Location location, LocationConfig config) {
         return null;
+    }
+
+    /**
+     * The variables this module's directives declare anywhere in the {@code http} block (nginx's
+     * {@code ngx_http_add_variable} at load time, e.g. {@code set $name}): values in every location may use them.
+     */
+    default Set<String> declaredVariables(Directive http) {
+        return Set.of();
     }
 }

@@ -71,15 +71,19 @@ public final class HttpRuntime {
     /** Binds an {@code http} block: every location gets the handler of the first module that claims it. */
     public static HttpRuntime build(Directive http, List<HttpModule> modules, HttpServices services) {
         ServerNames names = ServerNames.build(http.all("server"));
-        Set<String> captureNames = captureNames(names);
+        Set<String> declared = captureNames(names);
+        for (HttpModule m : modules) {
+            declared.addAll(m.declaredVariables(http));
+        }
         Map<Location, RequestChain> handlers = new IdentityHashMap<>();
         Map<Server, RequestChain> serverRewrites = new IdentityHashMap<>();
         Map<Location, Long> maxBodySizes = new IdentityHashMap<>();
         for (Server server : names.servers()) {
             List<Location> all = new ArrayList<>(server.locations().locations());
             all.add(server.locations().server());
+            List<PhaseHandler> serverRewritePhases = List.of();
             for (Location location : all) {
-                LocationConfig config = new LocationConfig(location, http, services, captureNames);
+                LocationConfig config = new LocationConfig(location, http, services, declared);
                 ContentHandler handler = null;
                 for (HttpModule m : modules) {
                     handler = m.contentHandler(location, config);
@@ -92,6 +96,9 @@ public final class HttpRuntime {
                     for (HttpModule m : modules) {
                         phases.addAll(m.phaseHandlers(phase, location, config));
                     }
+                    if (phase == Phase.REWRITE && location.isServer()) {
+                        serverRewritePhases = List.copyOf(phases);
+                    }
                 }
                 List<LogHandler> loggers = new ArrayList<>();
                 for (HttpModule m : modules) {
@@ -100,14 +107,17 @@ public final class HttpRuntime {
                         loggers.add(l);
                     }
                 }
-                handlers.put(location, RequestChain.of(phases, handler != null ? handler : NOT_FOUND, loggers));
+                handlers.put(location, RequestChain.of(phases, handler != null ? handler : NOT_FOUND, loggers,
+                                                       ErrorPages.of(config)));
                 maxBodySizes.put(location, maxBodySize(config));
             }
             // nginx runs a server-level return in the server rewrite phase: it answers every request of the
-            // server, whatever location would have matched
+            // server, whatever location would have matched (the rewrite module runs it among the server's sets)
             Location serverLevel = server.locations().server();
             if (serverLevel.directive().first("return").isPresent()) {
-                serverRewrites.put(server, handlers.get(serverLevel).withoutPhases());
+                RequestChain chain = handlers.get(serverLevel);
+                serverRewrites.put(server, RequestChain.of(serverRewritePhases, chain.content(),
+                                                           List.of(chain.loggers()), chain.errorPages()));
             }
         }
         long keepaliveTimeout = time(http, "keepalive_timeout", Duration.ofSeconds(75)).toMillis();

@@ -25,8 +25,9 @@ public final class LocationConfig {
     }
 
     /**
-     * @param captureNames the named captures of every regex of the {@code http} block (server names and
-     *                     locations): nginx declares each as a variable, usable anywhere
+     * @param captureNames the variables declared in the {@code http} block: the named captures of every regex
+     *                     (server names and locations) and the names modules declare ({@code set $name}); nginx
+     *                     declares each for the whole block, usable anywhere
      */
     public LocationConfig(Location location, Directive http, HttpServices services, Set<String> captureNames) {
         this.location = location;
@@ -43,7 +44,7 @@ public final class LocationConfig {
         return services;
     }
 
-    /** Names of the regex captures declared in the {@code http} block: variables a value may use. */
+    /** Names of the variables declared in the {@code http} block (named captures, {@code set}): a value may use them. */
     public Set<String> captureNames() {
         return captureNames;
     }
@@ -63,6 +64,24 @@ public final class LocationConfig {
             }
         }
         return http.all(name);
+    }
+
+    /**
+     * The directives named any of {@code names} at the nearest level that has one of them, in configuration
+     * order: nginx merges a group such as {@code allow}/{@code deny} as one array.
+     */
+    public List<Directive> findAllOf(Set<String> names) {
+        for (Location l = location; l != null; l = l.parent()) {
+            List<Directive> here = of(l.directive(), names);
+            if (!here.isEmpty()) {
+                return here;
+            }
+        }
+        return of(http, names);
+    }
+
+    private static List<Directive> of(Directive block, Set<String> names) {
+        return block.children().stream().filter(d -> names.contains(d.name())).toList();
     }
 
     /** The directive in this location itself (not inherited), or null. */

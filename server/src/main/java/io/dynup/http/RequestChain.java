@@ -2,27 +2,26 @@ package io.dynup.http;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What runs for a request in one location, fixed at load time: the phase handlers in order (rewrite, then
- * access), the content handler, and the log handlers.
+ * access), the content handler, the log handlers, and the {@code error_page}s.
  */
-record RequestChain(PhaseHandler[] phases, ContentHandler content, LogHandler[] loggers) {
+record RequestChain(PhaseHandler[] phases, ContentHandler content, LogHandler[] loggers,
+                    @Nullable ErrorPages errorPages) {
 
     private static final PhaseHandler[] NO_PHASES = {};
     private static final LogHandler[] NO_LOGGERS = {};
 
-    static RequestChain of(List<PhaseHandler> phases, ContentHandler content, List<LogHandler> loggers) {
+    static RequestChain of(List<PhaseHandler> phases, ContentHandler content, List<LogHandler> loggers,
+                           @Nullable ErrorPages errorPages) {
         return new RequestChain(phases.isEmpty() ? NO_PHASES : phases.toArray(PhaseHandler[]::new), content,
-                                loggers.isEmpty() ? NO_LOGGERS : loggers.toArray(LogHandler[]::new));
-    }
-
-    /** The same content and logging with no phases (a server-level {@code return} answers before them). */
-    RequestChain withoutPhases() {
-        return new RequestChain(NO_PHASES, content, loggers);
+                                loggers.isEmpty() ? NO_LOGGERS : loggers.toArray(LogHandler[]::new), errorPages);
     }
 
     /** Just a content handler (nginx's internal answers: redirects, errors). */
     static RequestChain of(ContentHandler content) {
-        return new RequestChain(NO_PHASES, content, NO_LOGGERS);
+        return new RequestChain(NO_PHASES, content, NO_LOGGERS, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.dynup.http;
 
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -9,8 +11,10 @@ import io.dynup.http.wire.RequestHead;
 import io.netty.util.AsciiString;
 
 /**
- * nginx's variables that come from the request: {@code $uri $args $arg_NAME $request_uri $host $http_NAME
- * $remote_addr $scheme $request_method $server_name $1..$9} and named captures. Unknown names are a
+ * nginx's variables: from the request ({@code $uri $args $arg_NAME $request_uri $request $host $http_NAME
+ * $remote_addr $scheme $request_method $server_name $1..$9}, named captures), its answer ({@code $status
+ * $body_bytes_sent $bytes_sent $request_time}, the proxy's {@code $upstream_*}), its connection ({@code
+ * $connection $connection_requests}) and the clock ({@code $time_local $time_iso8601 $msec}). Unknown names are a
  * configuration error where the value is compiled ({@link ComplexValue}).
  */
 public final class Variables {
@@ -20,6 +24,14 @@ public final class Variables {
 
     /** Whether {@code name} (without {@code $}) is a variable this layer knows. */
     public static boolean known(String name) {
+        return builtin(name) || name.startsWith("arg_") || name.startsWith("http_") || isCapture(name);
+    }
+
+    /**
+     * Whether {@code name} is one of the fixed names (not a prefix such as {@code arg_}): nginx refuses to
+     * {@code set} those, except the changeable {@code $args}, with {@code the duplicate "name" variable}.
+     */
+    public static boolean builtin(String name) {
         switch (name) {
             case "uri":
             case "document_uri":
@@ -36,9 +48,23 @@ public final class Variables {
             case "server_port":
             case "server_protocol":
             case "proxy_add_x_forwarded_for":
+            case "request":
+            case "status":
+            case "request_time":
+            case "body_bytes_sent":
+            case "bytes_sent":
+            case "time_local":
+            case "time_iso8601":
+            case "msec":
+            case "remote_user":
+            case "connection":
+            case "connection_requests":
+            case "upstream_addr":
+            case "upstream_status":
+            case "upstream_response_time":
                 return true;
             default:
-                return name.startsWith("arg_") || name.startsWith("http_") || isCapture(name);
+                return false;
         }
     }
 
@@ -77,7 +103,7 @@ public final class Variables {
             case "scheme":
                 return "http";
             case "request_method":
-                return r.methodName();
+                return ex.methodName();
             case "server_name":
                 return ex.server().server().primaryName();
             case "server_port":
@@ -89,6 +115,32 @@ public final class Variables {
                 String addr = ex.remoteAddress().getAddress().getHostAddress();
                 return xff == null ? addr : xff + ", " + addr;
             }
+            case "request":
+                return r.refCnt() > 0 ? r.startLine() : "";
+            case "status":
+                return status(ex.status());
+            case "request_time":
+                return millis((System.nanoTime() - ex.startNanos()) / 1_000_000);
+            case "body_bytes_sent":
+                return Long.toString(ex.bodyBytesSent());
+            case "bytes_sent":
+                return Long.toString(ex.bytesSent());
+            case "time_local":
+                return TIME_LOCAL.format(ZonedDateTime.now());
+            case "time_iso8601":
+                return TIME_ISO8601.format(ZonedDateTime.now());
+            case "msec":
+                return millis(System.currentTimeMillis());
+            case "connection":
+                return Long.toString(ex.connectionNumber());
+            case "connection_requests":
+                return Integer.toString(ex.connectionRequests());
+            case "remote_user":
+            case "upstream_addr":
+            case "upstream_status":
+            case "upstream_response_time":
+                // no basic auth; the upstream ones are set on the exchange by the proxy when it ran
+                return null;
             default:
                 break;
         }
@@ -126,6 +178,22 @@ public final class Variables {
         }
         return null;
     }
+
+    /** nginx's three-digit {@code $status}: {@code 000} before any response. */
+    private static String status(int status) {
+        return status >= 100 ? Integer.toString(status)
+                : new String(new char[] {'0', (char) ('0' + status / 10 % 10), (char) ('0' + status % 10)});
+    }
+
+    /** Milliseconds as nginx prints {@code $msec} and {@code $request_time}: seconds with three decimals. */
+    static String millis(long ms) {
+        long frac = ms % 1000;
+        return ms / 1000 + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+    }
+
+    private static final DateTimeFormatter TIME_LOCAL =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME_ISO8601 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
     private static boolean isCapture(String name) {
         return name.length() == 1 && name.charAt(0) >= '0' && name.charAt(0) <= '9';

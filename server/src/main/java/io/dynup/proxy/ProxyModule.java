@@ -9,11 +9,13 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import io.dynup.balancer.Balancer;
 import io.dynup.config.ConfigException;
 import io.dynup.config.ConfigValues;
 import io.dynup.config.Context;
 import io.dynup.config.Directive;
 import io.dynup.config.DirectiveSpec;
+import io.dynup.http.ComplexValue;
 import io.dynup.http.ContentHandler;
 import io.dynup.http.HttpModule;
 import io.dynup.http.LocationConfig;
@@ -58,14 +60,15 @@ public final class ProxyModule implements HttpModule {
         if (pass == null) {
             return null;
         }
+        if (pass.arg(0).indexOf('$') >= 0) {
+            return new VariableProxyHandler(ComplexValue.compile(pass.arg(0), pass, config.captureNames()),
+                                            location, config);
+        }
         return new ProxyHandler(bind(pass, location, config));
     }
 
     static ProxyConfig bind(Directive pass, Location location, LocationConfig config) {
         String url = pass.arg(0);
-        if (url.indexOf('$') >= 0) {
-            throw ConfigException.at(pass.pos(), "variables in \"proxy_pass\" are not supported yet");
-        }
         if (!url.regionMatches(true, 0, "http://", 0, 7)) {
             throw ConfigException.at(pass.pos(), "invalid URL prefix in \"%s\"", url);
         }
@@ -83,6 +86,16 @@ public final class ProxyModule implements HttpModule {
         if (upstream == null) {
             upstream = implicitUpstream(hostPort, pass);
         }
+        return configure(upstream, config.services().balancers().of(upstream), hostPort, uri, location, config);
+    }
+
+    /**
+     * The proxying of {@code location} to {@code upstream}, reached as {@code hostPort} ({@code $proxy_host}).
+     *
+     * @param uri the URI part of {@code proxy_pass}, or null
+     */
+    static ProxyConfig configure(Upstream upstream, Balancer balancer, String hostPort, @Nullable String uri,
+                                 Location location, LocationConfig config) {
         String version = value(config, "proxy_http_version", "1.0");
         if (!version.equals("1.0") && !version.equals("1.1")) {
             throw ConfigException.at(config.find("proxy_http_version").pos(), "invalid value \"%s\" in "
@@ -103,7 +116,7 @@ public final class ProxyModule implements HttpModule {
         HeadWriter requestHead = headers.build();
         // a chunked request body can only be forwarded as received over HTTP/1.1
         HeadWriter chunkedRequestHead = headers.httpVersion11().build();
-        return new ProxyConfig(upstream, config.services().balancers().of(upstream), uri,
+        return new ProxyConfig(upstream, balancer, uri,
                                uri == null ? null : location.name(), requestHead, chunkedRequestHead,
                                version.equals("1.1") && connectionCleared && upstream.config().keepalive() > 0,
                                millis(config, "proxy_connect_timeout", 60), millis(config, "proxy_read_timeout", 60),
@@ -112,7 +125,7 @@ public final class ProxyModule implements HttpModule {
     }
 
     /** {@code proxy_pass http://10.0.0.1:8080}: an upstream of its own, resolved now (nginx resolves at load). */
-    private static Upstream implicitUpstream(String hostPort, Directive pass) {
+    static Upstream implicitUpstream(String hostPort, Directive pass) {
         Result<ServerAddress> parsed = ServerAddress.parse(hostPort);
         if (!parsed.ok()) {
             throw ConfigException.at(pass.pos(), "%s in upstream \"%s\"", parsed.error(), hostPort);

@@ -68,6 +68,8 @@ final class ProxyRequest implements BodySink {
 
     private final HttpExchange ex;
     private final ProxyConfig cfg;
+    private final @Nullable String fixedUri;
+    private final UpstreamVariables variables;
     private final long startMillis = System.currentTimeMillis();
     private final ResponseHeadParser parser = new ResponseHeadParser(HeadLimits.NGINX_RESPONSE);
     private final BodyFramer framer = BodyFramer.forResponses();
@@ -90,7 +92,14 @@ final class ProxyRequest implements BodySink {
     private @Nullable ScheduledFuture<?> sendTimer;
 
     ProxyRequest(HttpExchange ex, ProxyConfig cfg) {
+        this(ex, cfg, null);
+    }
+
+    /** @param fixedUri the URI to send as it is (a {@code proxy_pass} with variables and a URI part), or null */
+    ProxyRequest(HttpExchange ex, ProxyConfig cfg, @Nullable String fixedUri) {
+        this.fixedUri = fixedUri;
         this.ex = ex;
+        this.variables = new UpstreamVariables(ex);
         this.cfg = cfg;
         this.requestBodyDone = !ex.bodyPending();
     }
@@ -112,10 +121,12 @@ final class ProxyRequest implements BodySink {
         peer = p;
         peerHeld = p != null;
         if (p == null) {
+            variables.noLivePeer(cfg.upstream().name());
             logger.error("no live upstreams while connecting to upstream, {}", context());
             respond(502);
             return;
         }
+        variables.tryStarted(p.name());
         Channel idle = cfg.keepalive() ? UpstreamPool.acquire(cfg.upstream(), p.state()) : null;
         if (idle != null) {
             pooled = true;
@@ -155,7 +166,8 @@ final class ProxyRequest implements BodySink {
         RequestHead req = ex.request();
         ByteBuf head = ch.alloc().buffer(req.length() + 256);
         HeadWriter writer = req.chunked() ? cfg.chunkedRequestHead() : cfg.requestHead();
-        writer.writeRequest(head, req, uri(req), new AsciiString(ex.remoteAddress().getAddress().getHostAddress()));
+        String method = ex.methodName().equals(req.methodName()) ? null : ex.methodName();
+        writer.writeRequest(head, req, method, uri(req), new AsciiString(ex.remoteAddress().getAddress().getHostAddress()));
         requestSent = true;
         if (!requestBodyDone && !requestBodyStarted) {
             requestBodyStarted = true;
@@ -176,6 +188,9 @@ final class ProxyRequest implements BodySink {
      * ngx_escape_uri does; the query goes as received. No URI part sends the client's URI unchanged.
      */
     private @Nullable CharSequence uri(RequestHead req) {
+        if (fixedUri != null) {
+            return fixedUri; // nginx sends a URI made of variables as it is, without the query added
+        }
         String base = cfg.uri();
         if (base == null) {
             return null;
@@ -283,6 +298,7 @@ final class ProxyRequest implements BodySink {
                 continue;
             }
             peer.state().recordResponse(h.status());
+            variables.tryEnded(h.status());
             NextUpstream nu = NextUpstream.forStatus(h.status());
             // nginx's ngx_http_upstream_test_next: another peer must remain (tries counts the current one),
             // else the status goes to the client as it is
@@ -369,6 +385,7 @@ final class ProxyRequest implements BodySink {
         } else {
             ch.close();
         }
+        variables.responseEnded();
         ex.finish();
     }
 
@@ -383,6 +400,7 @@ final class ProxyRequest implements BodySink {
             cancelTimers();
             releasePeer(false);
             releaseBuffers();
+            variables.responseEnded();
             ex.finish();
             return;
         }
@@ -425,6 +443,7 @@ final class ProxyRequest implements BodySink {
             return;
         }
         logger.error("{}, {}", message, context());
+        variables.tryEnded(kind.status());
         if (headForwarded) {
             abortBoth();
             return;

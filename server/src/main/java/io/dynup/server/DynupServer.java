@@ -1,5 +1,6 @@
 package io.dynup.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -26,6 +27,10 @@ import io.dynup.http.HttpRuntime;
 import io.dynup.http.HttpServer;
 import io.dynup.http.HttpServices;
 import io.dynup.http.Transport;
+import io.dynup.http.access.AccessModule;
+import io.dynup.http.log.AccessLogModule;
+import io.dynup.http.log.LogFiles;
+import io.dynup.http.rewrite.RewriteModule;
 import io.dynup.internal.Ticker;
 import io.dynup.model.HostResolver;
 import io.dynup.model.UpstreamConfig;
@@ -51,8 +56,8 @@ public final class DynupServer implements AutoCloseable {
 
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
-        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(),
-                       new UpstreamApiModule(), new UpstreamStatusModule());
+        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new RewriteModule(),
+                       new AccessModule(), new AccessLogModule(), new UpstreamApiModule(), new UpstreamStatusModule());
     }
 
     /** Every directive this build understands. */
@@ -66,6 +71,7 @@ public final class DynupServer implements AutoCloseable {
 
     private final HostResolver resolver = HostResolver.system();
     private final Balancers balancers = new Balancers(Ticker.system());
+    private final LogFiles logFiles;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService background;
@@ -75,7 +81,8 @@ public final class DynupServer implements AutoCloseable {
     private @Nullable StreamServer stream;
     private final Transport transport = Transport.best();
 
-    private DynupServer(Config config) throws InterruptedException {
+    private DynupServer(Config config, Path prefix) throws InterruptedException {
+        logFiles = LogFiles.at(prefix);
         // host names added at run time are resolved here, never on an event loop
         background = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "dynup-background");
@@ -107,7 +114,7 @@ public final class DynupServer implements AutoCloseable {
     private @Nullable HttpRuntime runtime(Config config, UpstreamService service) {
         Directive block = config.first("http").orElse(null);
         return block == null ? null : HttpRuntime.build(block, modules(),
-                new HttpServices(service.registry(), service, balancers));
+                new HttpServices(service.registry(), service, balancers, logFiles));
     }
 
     /**
@@ -179,21 +186,44 @@ public final class DynupServer implements AutoCloseable {
         close();
     }
 
-    /** Binds everything {@code config} declares without opening sockets: what {@code -t} checks. */
+    /** {@link #check(Config, Path)} relative to the working directory. */
     public static void check(Config config) {
-        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, HostResolver.system()));
-        UpstreamService service = new UpstreamService(registry, HostResolver.system(), Runnable::run);
-        HttpServices services = new HttpServices(registry, service, new Balancers(Ticker.system()));
-        workerProcesses(config);
-        for (Directive http : config.all("http")) {
-            HttpRuntime.build(http, modules(), services);
-        }
-        StreamRuntime.build(config, registry, services.balancers());
+        check(config, Path.of(""));
     }
 
-    /** Starts serving {@code config}; bind failures and config errors are thrown, nothing is left running. */
+    /**
+     * Binds everything {@code config} declares without opening sockets: what {@code -t} checks (log files are
+     * opened, as nginx does, relative to {@code prefix}).
+     */
+    public static void check(Config config, Path prefix) {
+        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, HostResolver.system()));
+        UpstreamService service = new UpstreamService(registry, HostResolver.system(), Runnable::run);
+        workerProcesses(config);
+        try (LogFiles files = LogFiles.at(prefix)) {
+            HttpServices services = new HttpServices(registry, service, new Balancers(Ticker.system()), files);
+            for (Directive http : config.all("http")) {
+                HttpRuntime.build(http, modules(), services);
+            }
+            StreamRuntime.build(config, registry, services.balancers());
+        }
+    }
+
+    /** Starts serving {@code config}, relative paths against the working directory. */
     public static DynupServer start(Config config) throws InterruptedException {
-        return new DynupServer(config);
+        return start(config, Path.of(""));
+    }
+
+    /**
+     * Starts serving {@code config}; relative paths ({@code access_log}) resolve against {@code prefix} ({@code
+     * -p}). Bind failures and config errors are thrown, nothing is left running.
+     */
+    public static DynupServer start(Config config, Path prefix) throws InterruptedException {
+        return new DynupServer(config, prefix);
+    }
+
+    /** nginx's reopen (SIGUSR1): the access logs are reopened, after a rotation moved them away. */
+    public void reopenLogs() {
+        logFiles.reopen();
     }
 
     /** The mutation service of the running configuration. */
@@ -240,6 +270,8 @@ public final class DynupServer implements AutoCloseable {
         dns.close();
         background.shutdownNow();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        // requests ending while the workers stop are logged: the log files close after them
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
+        logFiles.close();
     }
 }

@@ -105,7 +105,7 @@ public final class Main {
                 return CommandLine.signal(config, prefix, signal, err);
             }
             if (test) {
-                DynupServer.check(config);
+                DynupServer.check(config, prefix);
                 ErrorLog.check(config);
                 err.println("dynup: the configuration file " + name + " syntax is ok");
                 err.println("dynup: configuration file " + name + " test is successful");
@@ -149,7 +149,7 @@ public final class Main {
         DynupServer server;
         try {
             ErrorLog.apply(config, prefix);
-            server = DynupServer.start(config);
+            server = DynupServer.start(config, prefix);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -173,7 +173,8 @@ public final class Main {
                         () -> {
                             server.quit();
                             System.exit(0);
-                        });
+                        },
+                        server::reopenLogs);
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * nginx's signals for the running process: HUP reloads, TERM and INT stop at once, QUIT stops gracefully.
+ * nginx's signals for the running process: HUP reloads, TERM and INT stop at once, QUIT stops gracefully,
+ * USR1 reopens the access logs.
  * {@code dynup -s reload|stop|quit} sends them through the pid file.
  */
 final class Signals {
@@ -17,8 +18,9 @@ final class Signals {
     }
 
     /** Installs handlers; where the JVM refuses one (it reserves some), that signal keeps its default. */
-    static void install(Runnable reload, Runnable stop, Runnable quit) {
+    static void install(Runnable reload, Runnable stop, Runnable quit, Runnable reopen) {
         handle("HUP", reload);
+        handle("USR1", reopen);
         handle("TERM", stop);
         handle("INT", stop);
         handle("QUIT", quit);

@@ -23,4 +23,9 @@ public final class TestConfigs {
     public static DynupServer start(String nginxConf) throws InterruptedException {
         return DynupServer.start(parse(nginxConf));
     }
+
+    /** What {@code -t} checks: parses and binds {@code nginxConf} without opening sockets. */
+    public static void check(String nginxConf) {
+        DynupServer.check(parse(nginxConf));
+    }
 }

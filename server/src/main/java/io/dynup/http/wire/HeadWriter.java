@@ -121,8 +121,21 @@ public final class HeadWriter {
      *     {@link HeaderValue#proxyAddXForwardedFor()}
      */
     public void writeRequest(ByteBuf out, RequestHead head, @Nullable CharSequence uri, AsciiString remoteAddr) {
+        writeRequest(out, head, null, uri, remoteAddr);
+    }
+
+    /**
+     * As {@link #writeRequest(ByteBuf, RequestHead, CharSequence, AsciiString)}, with {@code method} (ASCII) in
+     * place of the received one unless null (nginx's error_page makes a request GET).
+     */
+    public void writeRequest(ByteBuf out, RequestHead head, @Nullable CharSequence method, @Nullable CharSequence uri,
+                             AsciiString remoteAddr) {
         ByteBuf src = head.content();
-        out.writeBytes(src, 0, head.methodEnd);
+        if (method != null) {
+            writeAscii(out, method);
+        } else {
+            out.writeBytes(src, 0, head.methodEnd);
+        }
         out.writeByte(' ');
         if (uri != null) {
             writeAscii(out, uri);
