@@ -25,6 +25,7 @@ import io.dynup.http.HttpServer;
 import io.dynup.http.HttpServices;
 import io.dynup.http.Transport;
 import io.dynup.internal.Ticker;
+import io.dynup.lua.LuaModule;
 import io.dynup.model.HostResolver;
 import io.dynup.model.UpstreamConfig;
 import io.dynup.proxy.ProxyModule;
@@ -43,7 +44,7 @@ public final class DynupServer implements AutoCloseable {
 
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
-        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule());
+        return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new LuaModule());
     }
 
     /** Every directive this build understands. */
@@ -63,6 +64,8 @@ public final class DynupServer implements AutoCloseable {
     private volatile UpstreamService upstreams;
     private DnsUpdater dns;
     private @Nullable HttpServer http;
+    /** The configuration served now, retired when a reload replaces it or at stop (its Lua VMs close). */
+    private @Nullable HttpRuntime runtime;
 
     private DynupServer(Config config) throws InterruptedException {
         // host names added at run time are resolved here, never on an event loop
@@ -82,6 +85,8 @@ public final class DynupServer implements AutoCloseable {
         try {
             if (runtime != null) {
                 http = HttpServer.start(runtime, transport, acceptors, workers);
+                this.runtime = runtime;
+                runtime.activate(workers);
             }
         } catch (InterruptedException | RuntimeException e) {
             close();
@@ -113,6 +118,14 @@ public final class DynupServer implements AutoCloseable {
             HttpRuntime runtime = runtime(config, service);
             if (http != null && runtime != null) {
                 http.update(runtime);
+                runtime.activate(workers);
+                HttpRuntime old = this.runtime;
+                this.runtime = runtime;
+                if (old != null) {
+                    old.retire();
+                }
+            } else if (runtime != null) {
+                runtime.retire();
             }
             dns.close();
             dns = DnsUpdater.start(service, background);
@@ -184,6 +197,11 @@ public final class DynupServer implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.close();
+        }
+        HttpRuntime r = runtime;
+        runtime = null;
+        if (r != null) {
+            r.retire();
         }
         dns.close();
         background.shutdownNow();
