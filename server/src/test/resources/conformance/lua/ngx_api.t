@@ -895,7 +895,22 @@ GET /t
 --- response_body
 hi from init
 
-=== TEST 60: init_worker_by_lua runs in every worker before requests
+=== TEST 60: a runtime error in init_by_lua refuses the configuration
+--- http_config
+init_by_lua_block {
+    local t = nil
+    t.x = 1
+}
+--- config
+location /t {
+    return 200;
+}
+--- must_die
+--- error_log
+init_by_lua error: init_by_lua(nginx.conf:
+:3: attempt to index local 't' (a nil value)
+
+=== TEST 61: init_worker_by_lua runs in every worker before requests
 --- http_config
 init_worker_by_lua_block {
     started_worker = ngx.worker.id()
@@ -911,7 +926,7 @@ GET /t
 --- response_body
 worker 0
 
-=== TEST 61: lua_package_path puts its entries first and ;; stands for the default path
+=== TEST 62: lua_package_path puts its entries first and ;; stands for the default path
 --- http_config
 lua_package_path "/nonexistent/dynup/?.lua;;";
 --- config
@@ -926,7 +941,7 @@ GET /t
 --- response_body
 true true
 
-=== TEST 62: a syntax error in a Lua block refuses the configuration
+=== TEST 63: a syntax error in a Lua block refuses the configuration
 # OpenResty 0.10.23 loads the configuration and answers 500 at the first request ("failed to load inlined Lua
 # code"); dynup checks the syntax at load time, so a broken block never reaches traffic.
 --- dynup_only
@@ -941,7 +956,7 @@ location /t {
 content_by_lua(nginx.conf:
 '<name>' expected near '='
 
-=== TEST 63: lua_shared_dict below 8k is refused as OpenResty does
+=== TEST 64: lua_shared_dict below 8k is refused as OpenResty does
 --- http_config
 lua_shared_dict tiny 4k;
 --- config
@@ -952,7 +967,7 @@ location /t {
 --- error_log
 invalid lua shared dict size "4k"
 
-=== TEST 64: content_by_lua_block is not allowed in a server block
+=== TEST 65: content_by_lua_block is not allowed in a server block
 --- config
 content_by_lua_block {
     ngx.say("x")
@@ -961,7 +976,7 @@ content_by_lua_block {
 --- error_log
 "content_by_lua_block" directive is not allowed here
 
-=== TEST 65: init_by_lua_block is allowed only in http
+=== TEST 66: init_by_lua_block is allowed only in http
 --- config
 location /t {
     init_by_lua_block {
@@ -972,7 +987,7 @@ location /t {
 --- error_log
 "init_by_lua_block" directive is not allowed here
 
-=== TEST 66: lua_shared_dict takes exactly two arguments
+=== TEST 67: lua_shared_dict takes exactly two arguments
 --- http_config
 lua_shared_dict dogs;
 --- config
@@ -983,7 +998,7 @@ location /t {
 --- error_log
 invalid number of arguments in "lua_shared_dict" directive
 
-=== TEST 67: the coroutine library works inside a request
+=== TEST 68: the coroutine library works inside a request
 --- config
 location /t {
     content_by_lua_block {
@@ -999,7 +1014,7 @@ GET /t
 --- response_body
 2 20
 
-=== TEST 68: the sandbox has no java
+=== TEST 69: the sandbox has no java
 --- config
 location /t {
     content_by_lua_block {

@@ -219,9 +219,14 @@ public final class LuaModule implements HttpModule {
                 LOG.warn("lua_code_cache is off; this will hurt performance");
             }
             LuaLibraries libraries = new LuaLibraries(config.services().upstreams(), sharedDicts(http));
+            Directive init = own(http, "init_by_lua");
             rt = runtime = new LuaRuntime(libraries, arg(http, "lua_package_path"), arg(http, "lua_package_cpath"),
-                                          code(own(http, "init_by_lua"), "init_by_lua", cache),
+                                          code(init, "init_by_lua", cache),
                                           code(own(http, "init_worker_by_lua"), "init_worker_by_lua", cache));
+            String err = rt.loadInit();
+            if (err != null) {
+                throw ConfigException.at(init.pos(), "init_by_lua error: %s", err);
+            }
         }
         return rt;
     }

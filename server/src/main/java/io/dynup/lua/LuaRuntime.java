@@ -17,8 +17,9 @@ import io.netty.util.concurrent.EventExecutor;
  * {@code init_by_lua}, then {@code init_worker_by_lua}. A reload retires it: each VM exits once its requests in
  * flight are done.
  *
- * <p>Difference from OpenResty: {@code init_by_lua} runs in every VM (OpenResty runs it once in the master
- * and forks); what it puts in {@code ngx.shared} dictionaries is shared all the same, other globals are per VM.
+ * <p>Difference from OpenResty: {@code init_by_lua} runs once when the configuration loads, as OpenResty runs it
+ * in the master (its errors refuse the configuration), and again in every VM, since VMs are not forked from a
+ * master state: its globals are per VM, what it puts in {@code ngx.shared} dictionaries is shared.
  */
 final class LuaRuntime {
 
@@ -88,6 +89,23 @@ final class LuaRuntime {
             vm.thread(iw.chunk(vm), LuaPhase.INIT_WORKER, scheduler).start();
         }
         return new LuaWorker(loop, vm, scheduler);
+    }
+
+    /**
+     * Runs {@code init_by_lua} on the loading thread in a VM of its own, as OpenResty does at load time.
+     *
+     * @return null, or the Lua error
+     */
+    @Nullable String loadInit() {
+        LuaCode i = init;
+        if (i == null) {
+            return null;
+        }
+        try (LuaVm vm = new LuaVm()) {
+            vm.packagePaths(packagePath, packageCpath);
+            libraries.open(vm.main(), vm);
+            return vm.runInit(i.name(), i.text());
+        }
     }
 
     /** Whether the configuration has any Lua to run (else no worker needs a VM). */

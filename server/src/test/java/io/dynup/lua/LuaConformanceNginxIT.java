@@ -45,6 +45,14 @@ class LuaConformanceNginxIT {
                                        b -> b.file().equals("ngx_api.t") && b.get("dynup_only") == null);
     }
 
+    private static boolean listening(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static ConformanceRunner.Running start(ConformanceBlock b, int port) throws Exception {
         Path dir = Files.createTempDirectory(root, "block");
         Files.createDirectories(dir.resolve("logs"));
@@ -71,11 +79,12 @@ class LuaConformanceNginxIT {
         }
         Process nginx = new ProcessBuilder(NGINX, "-p", dir + "/", "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout").toFile()).start();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return true;
-            }
-        });
+        // nginx -t does not run init_by_lua: a failure there shows as nginx exiting at start
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !nginx.isAlive() || listening(port));
+        if (!nginx.isAlive()) {
+            throw new IllegalStateException(Files.readString(dir.resolve("logs/stdout"))
+                                            + (Files.exists(errorLog) ? Files.readString(errorLog) : ""));
+        }
         return new ConformanceRunner.Running() {
             @Override
             public String log() {
