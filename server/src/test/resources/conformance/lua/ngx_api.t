@@ -264,7 +264,43 @@ GET /t
 --- response_body
 from rewrite
 
-=== TEST 20: ngx.req.get_method
+=== TEST 20: ngx.ctx carries data from access to content and log, per request
+--- config
+location /t {
+    access_by_lua_block {
+        ngx.ctx.user = ngx.var.arg_user
+    }
+    content_by_lua_block {
+        ngx.ctx.count = (ngx.ctx.count or 0) + 1
+        ngx.say(ngx.ctx.user, " ", ngx.ctx.count)
+    }
+    log_by_lua_block {
+        ngx.log(ngx.ERR, "ctx in log: ", ngx.ctx.user)
+    }
+}
+--- request
+GET /t?user=bob
+--- response_body
+bob 1
+--- error_log
+ctx in log: bob
+
+=== TEST 21: ngx.ctx can be replaced by a table
+--- config
+location /t {
+    rewrite_by_lua_block {
+        ngx.ctx = {from = "rewrite"}
+    }
+    content_by_lua_block {
+        ngx.say(ngx.ctx.from)
+    }
+}
+--- request
+GET /t
+--- response_body
+rewrite
+
+=== TEST 22: ngx.req.get_method
 --- config
 location /t {
     content_by_lua_block {
@@ -276,7 +312,7 @@ DELETE /t
 --- response_body
 DELETE
 
-=== TEST 21: ngx.req.get_uri_args: repeated keys give a table, bare keys true, empty values ""
+=== TEST 23: ngx.req.get_uri_args: repeated keys give a table, bare keys true, empty values ""
 --- config
 location /t {
     content_by_lua_block {
@@ -291,7 +327,7 @@ GET /t?a=1&b=2&a=3&c&d=
 table 1 3
 2 true []
 
-=== TEST 22: ngx.req.get_uri_args unescapes keys and values, + as a space
+=== TEST 24: ngx.req.get_uri_args unescapes keys and values, + as a space
 --- config
 location /t {
     content_by_lua_block {
@@ -304,7 +340,7 @@ GET /t?k=hello%20world&p=a+b&a%20b=c
 --- response_body
 hello world|a b|c
 
-=== TEST 23: ngx.req.get_uri_args(max_args) stops there and says "truncated"
+=== TEST 25: ngx.req.get_uri_args(max_args) stops there and says "truncated"
 --- config
 location /t {
     content_by_lua_block {
@@ -319,7 +355,7 @@ GET /t?a=1&b=2&c=3
 --- response_body
 2 truncated
 
-=== TEST 24: ngx.req.get_uri_args without a query is an empty table
+=== TEST 26: ngx.req.get_uri_args without a query is an empty table
 --- config
 location /t {
     content_by_lua_block {
@@ -331,7 +367,7 @@ GET /t
 --- response_body
 true
 
-=== TEST 25: ngx.req.get_headers: lower-case keys, repeated headers give a table, lookups normalised
+=== TEST 27: ngx.req.get_headers: lower-case keys, repeated headers give a table, lookups normalised
 --- config
 location /t {
     content_by_lua_block {
@@ -351,7 +387,7 @@ X-Bar: c
 table a b
 c c c localhost
 
-=== TEST 26: ngx.req.read_body then get_body_data
+=== TEST 28: ngx.req.read_body then get_body_data
 --- config
 location /t {
     content_by_lua_block {
@@ -366,7 +402,7 @@ hello body
 --- response_body
 hello body
 
-=== TEST 27: get_body_data without read_body is nil
+=== TEST 29: get_body_data without read_body is nil
 --- config
 location /t {
     content_by_lua_block {
@@ -380,7 +416,7 @@ ignored
 --- response_body
 nil
 
-=== TEST 28: a body above client_max_body_size is refused before Lua runs
+=== TEST 30: a body above client_max_body_size is refused before Lua runs
 --- config
 client_max_body_size 4;
 location /t {
@@ -395,7 +431,7 @@ POST /t
 too large
 --- error_code: 413
 
-=== TEST 29: ngx.header sets response headers, reads them back case-insensitively
+=== TEST 31: ngx.header sets response headers, reads them back case-insensitively
 --- config
 location /t {
     content_by_lua_block {
@@ -412,7 +448,7 @@ X-Other: 42
 --- response_body
 v1 42
 
-=== TEST 30: ngx.header.content_type replaces default_type
+=== TEST 32: ngx.header.content_type replaces default_type
 --- config
 location /t {
     default_type text/html;
@@ -428,7 +464,7 @@ Content-Type: application/json
 --- response_body
 {}
 
-=== TEST 31: without ngx.header.content_type the location's default_type is sent
+=== TEST 33: without ngx.header.content_type the location's default_type is sent
 --- config
 location /t {
     default_type application/x-conformance;
@@ -441,7 +477,7 @@ GET /t
 --- response_headers
 Content-Type: application/x-conformance
 
-=== TEST 32: a table value gives a repeated header; nil removes a header
+=== TEST 34: a table value gives a repeated header; nil removes a header
 --- config
 location /t {
     content_by_lua_block {
@@ -459,7 +495,7 @@ GET /t
 --- response_body
 table a=1 b=2 nil
 
-=== TEST 33: setting ngx.header after the head was sent logs an error
+=== TEST 35: setting ngx.header after the head was sent logs an error
 --- config
 location /t {
     content_by_lua_block {
@@ -478,7 +514,7 @@ b
 --- error_log
 attempt to set ngx.header.HEADER after sending out response headers
 
-=== TEST 34: ngx.flush and output after it
+=== TEST 36: ngx.flush and output after it
 --- config
 location /t {
     content_by_lua_block {
@@ -493,7 +529,7 @@ GET /t
 a
 1
 
-=== TEST 35: ngx.sleep suspends the request and resumes it
+=== TEST 37: ngx.sleep suspends the request and resumes it
 --- config
 location /t {
     content_by_lua_block {
@@ -508,7 +544,7 @@ GET /t
 before
 after
 
-=== TEST 36: ngx.now, ngx.time and ngx.update_time
+=== TEST 38: ngx.now, ngx.time and ngx.update_time
 --- config
 location /t {
     content_by_lua_block {
@@ -522,7 +558,7 @@ GET /t
 --- response_body
 number true true
 
-=== TEST 37: ngx.HTTP_* status and method constants
+=== TEST 39: ngx.HTTP_* status and method constants
 --- config
 location /t {
     content_by_lua_block {
@@ -536,7 +572,7 @@ GET /t
 --- response_body
 200 201 302 400 403 404 500 503 2 8
 
-=== TEST 38: ngx.OK, ngx.ERROR, ngx.AGAIN, ngx.DECLINED and the log levels
+=== TEST 40: ngx.OK, ngx.ERROR, ngx.AGAIN, ngx.DECLINED and the log levels
 --- config
 location /t {
     content_by_lua_block {
@@ -550,7 +586,7 @@ GET /t
 0 -1 -2 -5
 012345678
 
-=== TEST 39: ngx.null is one light userdata
+=== TEST 41: ngx.null is one light userdata
 --- config
 location /t {
     content_by_lua_block {
@@ -562,7 +598,7 @@ GET /t
 --- response_body
 userdata true true
 
-=== TEST 40: ngx.log writes to the error log with the Lua source position
+=== TEST 42: ngx.log writes to the error log with the Lua source position
 --- config
 location /t {
     content_by_lua_block {
@@ -578,7 +614,7 @@ logged
 [lua]
 something bad 42
 
-=== TEST 41: ngx.worker.id, count, pid, exiting
+=== TEST 43: ngx.worker.id, count, pid, exiting
 --- config
 location /t {
     content_by_lua_block {
@@ -590,7 +626,7 @@ GET /t
 --- response_body
 0 1 number false
 
-=== TEST 42: ngx.timer.at runs the function later with premature=false and the extra arguments
+=== TEST 44: ngx.timer.at runs the function later with premature=false and the extra arguments
 --- config
 location /t {
     content_by_lua_block {
@@ -607,7 +643,7 @@ GET /t
 --- error_log
 timer fired x 7 premature=false
 
-=== TEST 43: ngx.timer.every fires repeatedly
+=== TEST 45: ngx.timer.every fires repeatedly
 --- config
 location /t {
     content_by_lua_block {
@@ -626,7 +662,7 @@ GET /t
 --- error_log
 every fired 3 times
 
-=== TEST 44: a timer may sleep, and an error in it is logged
+=== TEST 46: a timer may sleep, and an error in it is logged
 --- config
 location /t {
     content_by_lua_block {
@@ -644,7 +680,7 @@ ok
 --- error_log
 timer failed
 
-=== TEST 45: ngx.say in a timer is disabled
+=== TEST 47: ngx.say in a timer is disabled
 --- config
 location /t {
     content_by_lua_block {
@@ -662,7 +698,7 @@ ok
 --- error_log
 API disabled in the context of ngx.timer
 
-=== TEST 46: rewrite_by_lua, access_by_lua and content_by_lua run in that order
+=== TEST 48: rewrite_by_lua, access_by_lua and content_by_lua run in that order
 --- config
 location /t {
     rewrite_by_lua_block {
@@ -683,7 +719,7 @@ content
 phase rewrite
 phase access
 
-=== TEST 47: access_by_lua denies with 403
+=== TEST 49: access_by_lua denies with 403
 --- config
 location /t {
     access_by_lua_block {
@@ -701,7 +737,7 @@ GET /t?token=wrong
 --- response_body_like
 403 Forbidden
 
-=== TEST 48: access_by_lua lets the request through to content
+=== TEST 50: access_by_lua lets the request through to content
 --- config
 location /t {
     access_by_lua_block {
@@ -718,7 +754,7 @@ GET /t?token=secret
 --- response_body
 welcome
 
-=== TEST 49: ngx.exit(ngx.OK) in access_by_lua goes on to content
+=== TEST 51: ngx.exit(ngx.OK) in access_by_lua goes on to content
 --- config
 location /t {
     access_by_lua_block {
@@ -733,7 +769,7 @@ GET /t
 --- response_body
 content ran
 
-=== TEST 50: ngx.exit with a status in rewrite_by_lua ends the request
+=== TEST 52: ngx.exit with a status in rewrite_by_lua ends the request
 --- config
 location /t {
     rewrite_by_lua_block {
@@ -747,7 +783,7 @@ location /t {
 GET /t
 --- error_code: 401
 
-=== TEST 51: output from access_by_lua answers the request
+=== TEST 53: output from access_by_lua answers the request
 --- config
 location /t {
     access_by_lua_block {
@@ -763,7 +799,7 @@ GET /t
 --- response_body
 answered in access
 
-=== TEST 52: access_by_lua may sleep before the request goes on
+=== TEST 54: access_by_lua may sleep before the request goes on
 --- config
 location /t {
     access_by_lua_block {
@@ -778,7 +814,7 @@ GET /t
 --- response_body
 after access slept
 
-=== TEST 53: a runtime error in access_by_lua is a 500
+=== TEST 55: a runtime error in access_by_lua is a 500
 --- config
 location /t {
     access_by_lua_block {
@@ -795,7 +831,7 @@ GET /t
 --- error_log
 attempt to index local 'x' (a nil value)
 
-=== TEST 54: access_by_lua at server level is inherited by locations
+=== TEST 56: access_by_lua at server level is inherited by locations
 --- config
 access_by_lua_block {
     ngx.exit(ngx.HTTP_FORBIDDEN)
@@ -809,7 +845,7 @@ location /t {
 GET /t
 --- error_code: 403
 
-=== TEST 55: log_by_lua runs after the response, with the request's variables and status
+=== TEST 57: log_by_lua runs after the response, with the request's variables and status
 --- config
 location /t {
     content_by_lua_block {
@@ -828,7 +864,7 @@ done
 --- error_log
 log phase uri=/t status=202
 
-=== TEST 56: ngx.sleep in log_by_lua is disabled, as in OpenResty
+=== TEST 58: ngx.sleep in log_by_lua is disabled, as in OpenResty
 --- config
 location /t {
     content_by_lua_block {
@@ -845,7 +881,7 @@ ok
 --- error_log
 API disabled in the context of log_by_lua*
 
-=== TEST 57: log_by_lua may start a timer
+=== TEST 59: log_by_lua may start a timer
 --- config
 location /t {
     content_by_lua_block {
@@ -862,7 +898,7 @@ ok
 --- error_log
 timer from log phase
 
-=== TEST 58: header_filter_by_lua changes the headers of a Lua response
+=== TEST 60: header_filter_by_lua changes the headers of a Lua response
 --- config
 location /t {
     content_by_lua_block {
@@ -879,7 +915,7 @@ X-Filter: yes
 --- response_body
 filtered
 
-=== TEST 59: init_by_lua defines globals the handlers see
+=== TEST 61: init_by_lua defines globals the handlers see
 --- http_config
 init_by_lua_block {
     greeting = "hi from init"
@@ -895,7 +931,7 @@ GET /t
 --- response_body
 hi from init
 
-=== TEST 60: a runtime error in init_by_lua refuses the configuration
+=== TEST 62: a runtime error in init_by_lua refuses the configuration
 --- http_config
 init_by_lua_block {
     local t = nil
@@ -910,7 +946,7 @@ location /t {
 init_by_lua error: init_by_lua(nginx.conf:
 :3: attempt to index local 't' (a nil value)
 
-=== TEST 61: init_worker_by_lua runs in every worker before requests
+=== TEST 63: init_worker_by_lua runs in every worker before requests
 --- http_config
 init_worker_by_lua_block {
     started_worker = ngx.worker.id()
@@ -926,7 +962,7 @@ GET /t
 --- response_body
 worker 0
 
-=== TEST 62: lua_package_path puts its entries first and ;; stands for the default path
+=== TEST 64: lua_package_path puts its entries first and ;; stands for the default path
 --- http_config
 lua_package_path "/nonexistent/dynup/?.lua;;";
 --- config
@@ -941,7 +977,7 @@ GET /t
 --- response_body
 true true
 
-=== TEST 63: a syntax error in a Lua block refuses the configuration
+=== TEST 65: a syntax error in a Lua block refuses the configuration
 # OpenResty 0.10.23 loads the configuration and answers 500 at the first request ("failed to load inlined Lua
 # code"); dynup checks the syntax at load time, so a broken block never reaches traffic.
 --- dynup_only
@@ -956,7 +992,7 @@ location /t {
 content_by_lua(nginx.conf:
 '<name>' expected near '='
 
-=== TEST 64: lua_shared_dict below 8k is refused as OpenResty does
+=== TEST 66: lua_shared_dict below 8k is refused as OpenResty does
 --- http_config
 lua_shared_dict tiny 4k;
 --- config
@@ -967,7 +1003,7 @@ location /t {
 --- error_log
 invalid lua shared dict size "4k"
 
-=== TEST 65: content_by_lua_block is not allowed in a server block
+=== TEST 67: content_by_lua_block is not allowed in a server block
 --- config
 content_by_lua_block {
     ngx.say("x")
@@ -976,7 +1012,7 @@ content_by_lua_block {
 --- error_log
 "content_by_lua_block" directive is not allowed here
 
-=== TEST 66: init_by_lua_block is allowed only in http
+=== TEST 68: init_by_lua_block is allowed only in http
 --- config
 location /t {
     init_by_lua_block {
@@ -987,7 +1023,7 @@ location /t {
 --- error_log
 "init_by_lua_block" directive is not allowed here
 
-=== TEST 67: lua_shared_dict takes exactly two arguments
+=== TEST 69: lua_shared_dict takes exactly two arguments
 --- http_config
 lua_shared_dict dogs;
 --- config
@@ -998,7 +1034,7 @@ location /t {
 --- error_log
 invalid number of arguments in "lua_shared_dict" directive
 
-=== TEST 68: the coroutine library works inside a request
+=== TEST 70: the coroutine library works inside a request
 --- config
 location /t {
     content_by_lua_block {
@@ -1014,7 +1050,7 @@ GET /t
 --- response_body
 2 20
 
-=== TEST 69: the sandbox has no java
+=== TEST 71: the sandbox has no java
 --- config
 location /t {
     content_by_lua_block {

@@ -46,6 +46,9 @@ final class LuaHttpRequest {
     private boolean headWritten;
     private boolean chunked;
     private boolean noBody;
+    /** The registry reference of ngx.ctx, valid while {@link #ctxVm} is set. */
+    private int ctxRef;
+    private @Nullable LuaVm ctxVm;
 
     private LuaHttpRequest(HttpExchange ex, LuaLocation location) {
         this.ex = ex;
@@ -169,6 +172,37 @@ final class LuaHttpRequest {
         return i < 0 ? null : headers.get(i)[1];
     }
 
+    // --- ngx.ctx --------------------------------------------------------------------------------------------
+
+    /** ngx.ctx: one table per request, made on first use, shared by its phases, dropped when it ends. */
+    int pushCtx(LuaVm vm, Lua l) {
+        if (ctxVm == null) {
+            l.newTable();
+            keepCtx(vm, l);
+        }
+        l.refGet(ctxRef);
+        return 1;
+    }
+
+    /** {@code ngx.ctx = t}: the request's table is {@code t} from now on. */
+    int setCtx(LuaVm vm, Lua l) {
+        if (!l.isTable(1)) {
+            throw new LuaVm.NgxError("ngx.ctx must be a table");
+        }
+        l.pushValue(1);
+        LuaVm old = ctxVm;
+        if (old != null) {
+            old.main().unref(ctxRef);
+        }
+        keepCtx(vm, l);
+        return 0;
+    }
+
+    private void keepCtx(LuaVm vm, Lua l) {
+        ctxRef = l.ref();
+        ctxVm = vm;
+    }
+
     // --- ngx.req --------------------------------------------------------------------------------------------
 
     String method() {
@@ -251,6 +285,11 @@ final class LuaHttpRequest {
 
     /** The log phase ran: what the request held is released. */
     void release() {
+        LuaVm vm = ctxVm;
+        ctxVm = null;
+        if (vm != null && !vm.isClosed()) {
+            vm.main().unref(ctxRef);
+        }
         CompositeByteBuf b = requestBody;
         requestBody = null;
         if (b != null) {

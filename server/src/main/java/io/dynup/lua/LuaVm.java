@@ -118,6 +118,8 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
             http(r).discardBody();
             return 0;
         }));
+        field("ctx", guard((l, r) -> http(r).pushCtx(this, l)));
+        field("set_ctx", guard((l, r) -> http(r).setCtx(this, l)));
         field("now", guardAny((l, r) -> {
             l.push(System.currentTimeMillis() / 1000.0);
             return 1;

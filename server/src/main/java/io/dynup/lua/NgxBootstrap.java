@@ -353,6 +353,7 @@ final class NgxBootstrap {
             local ngx = setmetatable(api, {
                 __index = function(_, k)
                     if k == "status" then return jgetstatus() end
+                    if k == "ctx" then return J.ctx() end
                     error("ngx." .. tostring(k) .. " is not supported by dynup", 2)
                 end,
                 __newindex = function(t, k, v)
@@ -360,6 +361,8 @@ final class NgxBootstrap {
                         local s = tonumber(v)
                         if not s then error("bad ngx.status value: " .. tostring(v), 2) end
                         jsetstatus(s)
+                    elseif k == "ctx" then
+                        J.set_ctx(v)
                     else
                         rawset(t, k, v)
                     end

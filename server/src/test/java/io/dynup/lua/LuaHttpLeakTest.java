@@ -16,9 +16,9 @@ import io.dynup.testing.RawClient;
 
 /**
  * The Lua heap of a worker stays bounded over 100 000 HTTP requests that go through every Lua phase and the
- * request API (tables for args and headers, suspended and resumed coroutines, early exits); the heap is read
- * from Lua itself, on the same worker ({@code worker_processes 1}). Requests asleep in {@code ngx.sleep} hold
- * no thread.
+ * request API (tables for args, headers and ngx.ctx, suspended and resumed coroutines, early exits); the heap
+ * is read from Lua itself, on the same worker ({@code worker_processes 1}). Requests asleep in
+ * {@code ngx.sleep} hold no thread.
  */
 class LuaHttpLeakTest {
 
@@ -41,11 +41,12 @@ class LuaHttpLeakTest {
                         access_by_lua_block {
                             local h = ngx.req.get_headers()
                             if h["x-deny"] then ngx.exit(403) end
+                            ngx.ctx.n = ngx.var.arg_n
                         }
                         content_by_lua_block {
                             ngx.header["X-Request"] = ngx.var.arg_n
                             if ngx.var.arg_sleep then ngx.sleep(0) end
-                            ngx.say("n=", ngx.var.arg_n, " ", ngx.req.get_method())
+                            ngx.say("n=", ngx.ctx.n, " ", ngx.req.get_method())
                         }
                         log_by_lua_block {
                             local status = ngx.status
