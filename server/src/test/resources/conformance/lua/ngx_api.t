@@ -1034,7 +1034,19 @@ location /t {
 --- error_log
 invalid number of arguments in "lua_shared_dict" directive
 
-=== TEST 70: the coroutine library works inside a request
+=== TEST 70: lua_code_cache takes on or off
+--- config
+location /t {
+    lua_code_cache maybe;
+    content_by_lua_block {
+        ngx.say("x")
+    }
+}
+--- must_die
+--- error_log
+invalid value "maybe" in "lua_code_cache" directive, it must be "on" or "off"
+
+=== TEST 71: the coroutine library works inside a request
 --- config
 location /t {
     content_by_lua_block {
@@ -1050,7 +1062,7 @@ GET /t
 --- response_body
 2 20
 
-=== TEST 71: the sandbox has no java
+=== TEST 72: the sandbox has no java
 --- config
 location /t {
     content_by_lua_block {

@@ -236,7 +236,7 @@ public final class LuaModule implements HttpModule {
             return null;
         }
         Directive cache = config.find("lua_code_cache");
-        return code(d, base, cache == null || !cache.arg(0).equals("off"));
+        return code(d, base, cache == null || flag(cache));
     }
 
     private @Nullable LuaCode code(@Nullable Directive d, String base, boolean cache) {
@@ -253,9 +253,11 @@ public final class LuaModule implements HttpModule {
 
     private static boolean codeCache(Directive http) {
         Directive d = http.first("lua_code_cache").orElse(null);
-        if (d == null) {
-            return true;
-        }
+        return d == null || flag(d);
+    }
+
+    /** An on|off directive, with nginx's error for anything else. */
+    private static boolean flag(Directive d) {
         return ConfigValues.parseFlag(d.arg(0)).orElseThrow(() -> ConfigException.at(
                 d.pos(), "invalid value \"%s\" in \"%s\" directive, it must be \"on\" or \"off\"", d.arg(0),
                 d.name()));
