@@ -977,7 +977,42 @@ GET /t
 --- response_body
 true true
 
-=== TEST 65: a syntax error in a Lua block refuses the configuration
+=== TEST 65: content_by_lua_file runs a file, and require finds modules on lua_package_path
+--- http_config
+lua_package_path "$TEST_NGINX_HTML_DIR/lib/?.lua;;";
+--- user_files
+>>> lib/greeter.lua
+local _M = {}
+function _M.greet(name) return "hello " .. name end
+return _M
+>>> handler.lua
+local greeter = require "greeter"
+ngx.say(greeter.greet(ngx.var.arg_name))
+--- config
+location /t {
+    content_by_lua_file $TEST_NGINX_HTML_DIR/handler.lua;
+}
+--- request
+GET /t?name=file
+--- response_body
+hello file
+
+=== TEST 66: a runtime error in a Lua file names the file and line
+--- user_files
+>>> broken.lua
+local x = 1
+error("broken on purpose")
+--- config
+location /t {
+    content_by_lua_file $TEST_NGINX_HTML_DIR/broken.lua;
+}
+--- request
+GET /t
+--- error_code: 500
+--- error_log
+broken.lua:2: broken on purpose
+
+=== TEST 67: a syntax error in a Lua block refuses the configuration
 # OpenResty 0.10.23 loads the configuration and answers 500 at the first request ("failed to load inlined Lua
 # code"); dynup checks the syntax at load time, so a broken block never reaches traffic.
 --- dynup_only
@@ -992,7 +1027,7 @@ location /t {
 content_by_lua(nginx.conf:
 '<name>' expected near '='
 
-=== TEST 66: lua_shared_dict below 8k is refused as OpenResty does
+=== TEST 68: lua_shared_dict below 8k is refused as OpenResty does
 --- http_config
 lua_shared_dict tiny 4k;
 --- config
@@ -1003,7 +1038,7 @@ location /t {
 --- error_log
 invalid lua shared dict size "4k"
 
-=== TEST 67: content_by_lua_block is not allowed in a server block
+=== TEST 69: content_by_lua_block is not allowed in a server block
 --- config
 content_by_lua_block {
     ngx.say("x")
@@ -1012,7 +1047,7 @@ content_by_lua_block {
 --- error_log
 "content_by_lua_block" directive is not allowed here
 
-=== TEST 68: init_by_lua_block is allowed only in http
+=== TEST 70: init_by_lua_block is allowed only in http
 --- config
 location /t {
     init_by_lua_block {
@@ -1023,7 +1058,7 @@ location /t {
 --- error_log
 "init_by_lua_block" directive is not allowed here
 
-=== TEST 69: lua_shared_dict takes exactly two arguments
+=== TEST 71: lua_shared_dict takes exactly two arguments
 --- http_config
 lua_shared_dict dogs;
 --- config
@@ -1034,7 +1069,7 @@ location /t {
 --- error_log
 invalid number of arguments in "lua_shared_dict" directive
 
-=== TEST 70: lua_code_cache takes on or off
+=== TEST 72: lua_code_cache takes on or off
 --- config
 location /t {
     lua_code_cache maybe;
@@ -1046,7 +1081,7 @@ location /t {
 --- error_log
 invalid value "maybe" in "lua_code_cache" directive, it must be "on" or "off"
 
-=== TEST 71: the coroutine library works inside a request
+=== TEST 73: the coroutine library works inside a request
 --- config
 location /t {
     content_by_lua_block {
@@ -1062,7 +1097,7 @@ GET /t
 --- response_body
 2 20
 
-=== TEST 72: the sandbox has no java
+=== TEST 74: the sandbox has no java
 --- config
 location /t {
     content_by_lua_block {

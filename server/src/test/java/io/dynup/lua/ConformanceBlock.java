@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * --- http_config      (inside http {} before the server)
  * --- stream_config    (inside stream {}; absent: no stream block)
  * --- config           (inside server { listen 127.0.0.1:$TEST_NGINX_SERVER_PORT; ... })
+ * --- user_files       (">>> name" lines, each followed by the file's text, written to $TEST_NGINX_HTML_DIR)
  * --- request          (METHOD /uri, then optionally an empty line and the body)
  * --- more_headers     (request header lines)
  * --- response_body    (exact, final newline included; "--- response_body chomp" drops it)

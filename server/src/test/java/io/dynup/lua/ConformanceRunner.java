@@ -79,9 +79,12 @@ final class ConformanceRunner {
 
     /**
      * The block's configuration: {@code main} directives, the stream block if any, then
-     * {@code http { http_config server { listen; config } }} with {@code $TEST_NGINX_SERVER_PORT} replaced.
+     * {@code http { http_config server { listen; config } }} with {@code $TEST_NGINX_SERVER_PORT} replaced, and
+     * {@code $TEST_NGINX_HTML_DIR} by {@code htmlDir}, where the block's {@code user_files} are written.
      */
-    static String nginxConf(ConformanceBlock b, int port, String main, String httpPrefix) {
+    static String nginxConf(ConformanceBlock b, int port, String main, String httpPrefix, Path htmlDir)
+            throws IOException {
+        writeUserFiles(b, htmlDir);
         StringBuilder conf = new StringBuilder(main).append("events {}\n");
         String stream = b.get("stream_config");
         if (stream != null) {
@@ -90,7 +93,27 @@ final class ConformanceRunner {
         conf.append("http {\n").append(httpPrefix).append(b.getOrEmpty("http_config"))
             .append("server {\nlisten 127.0.0.1:").append(port).append(";\n")
             .append(b.getOrEmpty("config")).append("}\n}\n");
-        return conf.toString().replace("$TEST_NGINX_SERVER_PORT", Integer.toString(port));
+        return conf.toString().replace("$TEST_NGINX_SERVER_PORT", Integer.toString(port))
+                   .replace("$TEST_NGINX_HTML_DIR", htmlDir.toString());
+    }
+
+    /** Test::Nginx's {@code user_files}: {@code >>> name} lines, each followed by the file's text. */
+    private static void writeUserFiles(ConformanceBlock b, Path dir) throws IOException {
+        String name = null;
+        StringBuilder text = new StringBuilder();
+        for (String line : (b.getOrEmpty("user_files") + ">>> \n").split("\n", -1)) {
+            if (line.startsWith(">>> ")) {
+                if (name != null) {
+                    Path file = dir.resolve(name);
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, text);
+                }
+                name = line.substring(4).strip();
+                text.setLength(0);
+            } else if (name != null) {
+                text.append(line).append('\n');
+            }
+        }
     }
 
     static void run(Target target, ConformanceBlock b) throws Exception {

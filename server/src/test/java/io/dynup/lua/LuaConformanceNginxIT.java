@@ -69,7 +69,8 @@ class LuaConformanceNginxIT {
         }
         String http = "access_log off;\nclient_body_temp_path " + dir.resolve("body") + ";\n";
         Path conf = dir.resolve("conf/nginx.conf");
-        Files.writeString(conf, ConformanceRunner.nginxConf(b, port, main.toString(), http));
+        Files.writeString(conf, ConformanceRunner.nginxConf(b, port, main.toString(), http,
+                                                                Files.createDirectories(dir.resolve("html"))));
 
         Process test = new ProcessBuilder(NGINX, "-t", "-p", dir + "/", "-c", conf.toString())
                 .redirectErrorStream(true).start();

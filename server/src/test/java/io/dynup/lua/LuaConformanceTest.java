@@ -2,12 +2,15 @@ package io.dynup.lua;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -29,11 +32,15 @@ class LuaConformanceTest {
         return ConformanceRunner.tests(LuaConformanceTest::start, b -> true);
     }
 
+    @TempDir
+    static Path root;
+
     private static ConformanceRunner.Running start(ConformanceBlock b, int port) throws Exception {
+        Path html = Files.createTempDirectory(root, "html");
         ErrorLogCapture log = new ErrorLogCapture();
         DynupServer server;
         try {
-            server = TestConfigs.start(ConformanceRunner.nginxConf(b, port, "", ""));
+            server = TestConfigs.start(ConformanceRunner.nginxConf(b, port, "", "", html));
         } catch (RuntimeException e) {
             log.close();
             throw new IllegalStateException(e.getMessage() + "\n" + log.text(), e);
