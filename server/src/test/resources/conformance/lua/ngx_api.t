@@ -124,7 +124,70 @@ GET /t
 --- response_body chomp
 --- error_code: 200
 
-=== TEST 10: a runtime error is a 500 and the error with its traceback in the log
+=== TEST 10: a HEAD request gets the head of Lua's response and no body
+--- config
+location /t {
+    content_by_lua_block {
+        ngx.header["X-Method"] = ngx.req.get_method()
+        ngx.say("body not sent")
+    }
+}
+--- request
+HEAD /t
+--- response_headers
+X-Method: HEAD
+--- response_body chomp
+
+=== TEST 11: ngx.exit(204) answers without a body
+--- config
+location /t {
+    content_by_lua_block {
+        ngx.exit(ngx.HTTP_NO_CONTENT)
+    }
+}
+--- request
+GET /t
+--- error_code: 204
+--- response_body chomp
+
+=== TEST 12: ngx.exit with a redirect status sends the Location set in ngx.header
+--- config
+location /t {
+    content_by_lua_block {
+        ngx.header["Location"] = "http://example.com/elsewhere"
+        ngx.exit(ngx.HTTP_MOVED_TEMPORARILY)
+    }
+}
+--- request
+GET /t
+--- error_code: 302
+--- response_headers
+Location: http://example.com/elsewhere
+
+=== TEST 13: ngx.exit(ngx.ERROR) closes the connection without a response
+--- config
+location /t {
+    content_by_lua_block {
+        ngx.exit(ngx.ERROR)
+    }
+}
+--- request
+GET /t
+--- abort
+
+=== TEST 14: numbers are written as Lua formats them (%.14g)
+--- config
+location /t {
+    content_by_lua_block {
+        ngx.say(3.14, " ", 0.1 + 0.2, " ", 1e20, " ", 2^53, " ", -0.5, " ", 10 / 2)
+    }
+}
+--- request
+GET /t
+--- response_body
+3.14 0.3 1e+20 9.007199254741e+15 -0.5 5
+
+=== TEST 15: a runtime error is a 500 and the error with its traceback in the log
 --- config
 location /t {
     content_by_lua_block {
@@ -141,7 +204,7 @@ lua entry thread aborted: runtime error: content_by_lua(nginx.conf:
 :2: boom
 stack traceback:
 
-=== TEST 11: calling an undefined global is a runtime error (the Synopsis' say)
+=== TEST 16: calling an undefined global is a runtime error (the Synopsis' say)
 --- config
 location /t {
     content_by_lua_block {
@@ -154,7 +217,7 @@ GET /t
 --- error_log
 attempt to call global 'say' (a nil value)
 
-=== TEST 12: an error after the head was sent cuts the response
+=== TEST 17: an error after the head was sent cuts the response
 --- config
 location /t {
     content_by_lua_block {
@@ -169,7 +232,7 @@ GET /t
 --- error_log
 :4: late
 
-=== TEST 13: unsupported ngx functions raise an error naming them
+=== TEST 18: unsupported ngx functions raise an error naming them
 --- dynup_only
 --- config
 location /t {
@@ -183,7 +246,7 @@ GET /t
 --- response_body_like
 ^false .*ngx\.location is not supported by dynup
 
-=== TEST 14: ngx.var reads request variables
+=== TEST 19: ngx.var reads request variables
 --- config
 location /t {
     content_by_lua_block {
@@ -195,7 +258,7 @@ GET /t?a=1&b=2
 --- response_body
 /t 1 GET a=1&b=2
 
-=== TEST 15: ngx.var of a missing argument or an unknown variable is nil
+=== TEST 20: ngx.var of a missing argument or an unknown variable is nil
 --- config
 location /t {
     content_by_lua_block {
@@ -207,7 +270,7 @@ GET /t?a=1
 --- response_body
 nil nil
 
-=== TEST 16: ngx.var reads request headers as $http_NAME
+=== TEST 21: ngx.var reads request headers as $http_NAME
 --- config
 location /t {
     content_by_lua_block {
@@ -222,7 +285,7 @@ User-Agent: conformance
 --- response_body
 one conformance
 
-=== TEST 17: ngx.var reads regex captures
+=== TEST 22: ngx.var reads regex captures
 --- config
 location ~ ^/cap/(\w+)/(\d+)$ {
     content_by_lua_block {
@@ -234,7 +297,7 @@ GET /cap/abc/42
 --- response_body
 abc 42
 
-=== TEST 18: writing a variable nobody declared is an error
+=== TEST 23: writing a variable nobody declared is an error
 --- config
 location /t {
     content_by_lua_block {
@@ -247,7 +310,7 @@ GET /t
 --- error_log
 variable "undeclared_thing" not found for writing
 
-=== TEST 19: rewrite_by_lua writes a variable declared by set, content reads it
+=== TEST 24: rewrite_by_lua writes a variable declared by set, content reads it
 --- SKIP: needs the set directive (http-rest branch); remove this line after the merge
 --- config
 location /t {
@@ -264,7 +327,7 @@ GET /t
 --- response_body
 from rewrite
 
-=== TEST 20: ngx.ctx carries data from access to content and log, per request
+=== TEST 25: ngx.ctx carries data from access to content and log, per request
 --- config
 location /t {
     access_by_lua_block {
@@ -285,7 +348,7 @@ bob 1
 --- error_log
 ctx in log: bob
 
-=== TEST 21: ngx.ctx can be replaced by a table
+=== TEST 26: ngx.ctx can be replaced by a table
 --- config
 location /t {
     rewrite_by_lua_block {
@@ -300,7 +363,7 @@ GET /t
 --- response_body
 rewrite
 
-=== TEST 22: ngx.req.get_method
+=== TEST 27: ngx.req.get_method
 --- config
 location /t {
     content_by_lua_block {
@@ -312,7 +375,7 @@ DELETE /t
 --- response_body
 DELETE
 
-=== TEST 23: ngx.req.get_uri_args: repeated keys give a table, bare keys true, empty values ""
+=== TEST 28: ngx.req.get_uri_args: repeated keys give a table, bare keys true, empty values ""
 --- config
 location /t {
     content_by_lua_block {
@@ -327,7 +390,7 @@ GET /t?a=1&b=2&a=3&c&d=
 table 1 3
 2 true []
 
-=== TEST 24: ngx.req.get_uri_args unescapes keys and values, + as a space
+=== TEST 29: ngx.req.get_uri_args unescapes keys and values, + as a space
 --- config
 location /t {
     content_by_lua_block {
@@ -340,7 +403,7 @@ GET /t?k=hello%20world&p=a+b&a%20b=c
 --- response_body
 hello world|a b|c
 
-=== TEST 25: ngx.req.get_uri_args(max_args) stops there and says "truncated"
+=== TEST 30: ngx.req.get_uri_args(max_args) stops there and says "truncated"
 --- config
 location /t {
     content_by_lua_block {
@@ -355,7 +418,7 @@ GET /t?a=1&b=2&c=3
 --- response_body
 2 truncated
 
-=== TEST 26: ngx.req.get_uri_args without a query is an empty table
+=== TEST 31: ngx.req.get_uri_args without a query is an empty table
 --- config
 location /t {
     content_by_lua_block {
@@ -367,7 +430,7 @@ GET /t
 --- response_body
 true
 
-=== TEST 27: ngx.req.get_headers: lower-case keys, repeated headers give a table, lookups normalised
+=== TEST 32: ngx.req.get_headers: lower-case keys, repeated headers give a table, lookups normalised
 --- config
 location /t {
     content_by_lua_block {
@@ -387,7 +450,7 @@ X-Bar: c
 table a b
 c c c localhost
 
-=== TEST 28: ngx.req.read_body then get_body_data
+=== TEST 33: ngx.req.read_body then get_body_data
 --- config
 location /t {
     content_by_lua_block {
@@ -402,7 +465,7 @@ hello body
 --- response_body
 hello body
 
-=== TEST 29: get_body_data without read_body is nil
+=== TEST 34: get_body_data without read_body is nil
 --- config
 location /t {
     content_by_lua_block {
@@ -416,7 +479,7 @@ ignored
 --- response_body
 nil
 
-=== TEST 30: a body above client_max_body_size is refused before Lua runs
+=== TEST 35: a body above client_max_body_size is refused before Lua runs
 --- config
 client_max_body_size 4;
 location /t {
@@ -431,7 +494,7 @@ POST /t
 too large
 --- error_code: 413
 
-=== TEST 31: ngx.header sets response headers, reads them back case-insensitively
+=== TEST 36: ngx.header sets response headers, reads them back case-insensitively
 --- config
 location /t {
     content_by_lua_block {
@@ -448,7 +511,7 @@ X-Other: 42
 --- response_body
 v1 42
 
-=== TEST 32: ngx.header.content_type replaces default_type
+=== TEST 37: ngx.header.content_type replaces default_type
 --- config
 location /t {
     default_type text/html;
@@ -464,7 +527,7 @@ Content-Type: application/json
 --- response_body
 {}
 
-=== TEST 33: without ngx.header.content_type the location's default_type is sent
+=== TEST 38: without ngx.header.content_type the location's default_type is sent
 --- config
 location /t {
     default_type application/x-conformance;
@@ -477,7 +540,7 @@ GET /t
 --- response_headers
 Content-Type: application/x-conformance
 
-=== TEST 34: a table value gives a repeated header; nil removes a header
+=== TEST 39: a table value gives a repeated header; nil removes a header
 --- config
 location /t {
     content_by_lua_block {
@@ -495,7 +558,7 @@ GET /t
 --- response_body
 table a=1 b=2 nil
 
-=== TEST 35: setting ngx.header after the head was sent logs an error
+=== TEST 40: setting ngx.header after the head was sent logs an error
 --- config
 location /t {
     content_by_lua_block {
@@ -514,7 +577,7 @@ b
 --- error_log
 attempt to set ngx.header.HEADER after sending out response headers
 
-=== TEST 36: ngx.flush and output after it
+=== TEST 41: ngx.flush and output after it
 --- config
 location /t {
     content_by_lua_block {
@@ -529,7 +592,7 @@ GET /t
 a
 1
 
-=== TEST 37: ngx.sleep suspends the request and resumes it
+=== TEST 42: ngx.sleep suspends the request and resumes it
 --- config
 location /t {
     content_by_lua_block {
@@ -544,7 +607,7 @@ GET /t
 before
 after
 
-=== TEST 38: ngx.now, ngx.time and ngx.update_time
+=== TEST 43: ngx.now, ngx.time and ngx.update_time
 --- config
 location /t {
     content_by_lua_block {
@@ -558,7 +621,7 @@ GET /t
 --- response_body
 number true true
 
-=== TEST 39: ngx.HTTP_* status and method constants
+=== TEST 44: ngx.HTTP_* status and method constants
 --- config
 location /t {
     content_by_lua_block {
@@ -572,7 +635,7 @@ GET /t
 --- response_body
 200 201 302 400 403 404 500 503 2 8
 
-=== TEST 40: ngx.OK, ngx.ERROR, ngx.AGAIN, ngx.DECLINED and the log levels
+=== TEST 45: ngx.OK, ngx.ERROR, ngx.AGAIN, ngx.DECLINED and the log levels
 --- config
 location /t {
     content_by_lua_block {
@@ -586,7 +649,7 @@ GET /t
 0 -1 -2 -5
 012345678
 
-=== TEST 41: ngx.null is one light userdata
+=== TEST 46: ngx.null is one light userdata
 --- config
 location /t {
     content_by_lua_block {
@@ -598,7 +661,7 @@ GET /t
 --- response_body
 userdata true true
 
-=== TEST 42: ngx.log writes to the error log with the Lua source position
+=== TEST 47: ngx.log writes to the error log with the Lua source position
 --- config
 location /t {
     content_by_lua_block {
@@ -614,7 +677,7 @@ logged
 [lua]
 something bad 42
 
-=== TEST 43: ngx.worker.id, count, pid, exiting
+=== TEST 48: ngx.worker.id, count, pid, exiting
 --- config
 location /t {
     content_by_lua_block {
@@ -626,7 +689,7 @@ GET /t
 --- response_body
 0 1 number false
 
-=== TEST 44: ngx.timer.at runs the function later with premature=false and the extra arguments
+=== TEST 49: ngx.timer.at runs the function later with premature=false and the extra arguments
 --- config
 location /t {
     content_by_lua_block {
@@ -643,7 +706,7 @@ GET /t
 --- error_log
 timer fired x 7 premature=false
 
-=== TEST 45: ngx.timer.every fires repeatedly
+=== TEST 50: ngx.timer.every fires repeatedly
 --- config
 location /t {
     content_by_lua_block {
@@ -662,7 +725,7 @@ GET /t
 --- error_log
 every fired 3 times
 
-=== TEST 46: a timer may sleep, and an error in it is logged
+=== TEST 51: a timer may sleep, and an error in it is logged
 --- config
 location /t {
     content_by_lua_block {
@@ -680,7 +743,7 @@ ok
 --- error_log
 timer failed
 
-=== TEST 47: ngx.say in a timer is disabled
+=== TEST 52: ngx.say in a timer is disabled
 --- config
 location /t {
     content_by_lua_block {
@@ -698,7 +761,7 @@ ok
 --- error_log
 API disabled in the context of ngx.timer
 
-=== TEST 48: rewrite_by_lua, access_by_lua and content_by_lua run in that order
+=== TEST 53: rewrite_by_lua, access_by_lua and content_by_lua run in that order
 --- config
 location /t {
     rewrite_by_lua_block {
@@ -719,7 +782,7 @@ content
 phase rewrite
 phase access
 
-=== TEST 49: access_by_lua denies with 403
+=== TEST 54: access_by_lua denies with 403
 --- config
 location /t {
     access_by_lua_block {
@@ -737,7 +800,7 @@ GET /t?token=wrong
 --- response_body_like
 403 Forbidden
 
-=== TEST 50: access_by_lua lets the request through to content
+=== TEST 55: access_by_lua lets the request through to content
 --- config
 location /t {
     access_by_lua_block {
@@ -754,7 +817,7 @@ GET /t?token=secret
 --- response_body
 welcome
 
-=== TEST 51: ngx.exit(ngx.OK) in access_by_lua goes on to content
+=== TEST 56: ngx.exit(ngx.OK) in access_by_lua goes on to content
 --- config
 location /t {
     access_by_lua_block {
@@ -769,7 +832,7 @@ GET /t
 --- response_body
 content ran
 
-=== TEST 52: ngx.exit with a status in rewrite_by_lua ends the request
+=== TEST 57: ngx.exit with a status in rewrite_by_lua ends the request
 --- config
 location /t {
     rewrite_by_lua_block {
@@ -783,7 +846,7 @@ location /t {
 GET /t
 --- error_code: 401
 
-=== TEST 53: output from access_by_lua answers the request
+=== TEST 58: output from access_by_lua answers the request
 --- config
 location /t {
     access_by_lua_block {
@@ -799,7 +862,7 @@ GET /t
 --- response_body
 answered in access
 
-=== TEST 54: access_by_lua may sleep before the request goes on
+=== TEST 59: access_by_lua may sleep before the request goes on
 --- config
 location /t {
     access_by_lua_block {
@@ -814,7 +877,7 @@ GET /t
 --- response_body
 after access slept
 
-=== TEST 55: a runtime error in access_by_lua is a 500
+=== TEST 60: a runtime error in access_by_lua is a 500
 --- config
 location /t {
     access_by_lua_block {
@@ -831,7 +894,7 @@ GET /t
 --- error_log
 attempt to index local 'x' (a nil value)
 
-=== TEST 56: access_by_lua at server level is inherited by locations
+=== TEST 61: access_by_lua at server level is inherited by locations
 --- config
 access_by_lua_block {
     ngx.exit(ngx.HTTP_FORBIDDEN)
@@ -845,7 +908,7 @@ location /t {
 GET /t
 --- error_code: 403
 
-=== TEST 57: log_by_lua runs after the response, with the request's variables and status
+=== TEST 62: log_by_lua runs after the response, with the request's variables and status
 --- config
 location /t {
     content_by_lua_block {
@@ -864,7 +927,7 @@ done
 --- error_log
 log phase uri=/t status=202
 
-=== TEST 58: ngx.sleep in log_by_lua is disabled, as in OpenResty
+=== TEST 63: ngx.sleep in log_by_lua is disabled, as in OpenResty
 --- config
 location /t {
     content_by_lua_block {
@@ -881,7 +944,7 @@ ok
 --- error_log
 API disabled in the context of log_by_lua*
 
-=== TEST 59: log_by_lua may start a timer
+=== TEST 64: log_by_lua may start a timer
 --- config
 location /t {
     content_by_lua_block {
@@ -898,7 +961,7 @@ ok
 --- error_log
 timer from log phase
 
-=== TEST 60: header_filter_by_lua changes the headers of a Lua response
+=== TEST 65: header_filter_by_lua changes the headers of a Lua response
 --- config
 location /t {
     content_by_lua_block {
@@ -915,7 +978,7 @@ X-Filter: yes
 --- response_body
 filtered
 
-=== TEST 61: init_by_lua defines globals the handlers see
+=== TEST 66: init_by_lua defines globals the handlers see
 --- http_config
 init_by_lua_block {
     greeting = "hi from init"
@@ -931,7 +994,7 @@ GET /t
 --- response_body
 hi from init
 
-=== TEST 62: a runtime error in init_by_lua refuses the configuration
+=== TEST 67: a runtime error in init_by_lua refuses the configuration
 --- http_config
 init_by_lua_block {
     local t = nil
@@ -946,7 +1009,7 @@ location /t {
 init_by_lua error: init_by_lua(nginx.conf:
 :3: attempt to index local 't' (a nil value)
 
-=== TEST 63: init_worker_by_lua runs in every worker before requests
+=== TEST 68: init_worker_by_lua runs in every worker before requests
 --- http_config
 init_worker_by_lua_block {
     started_worker = ngx.worker.id()
@@ -962,7 +1025,7 @@ GET /t
 --- response_body
 worker 0
 
-=== TEST 64: lua_package_path puts its entries first and ;; stands for the default path
+=== TEST 69: lua_package_path puts its entries first and ;; stands for the default path
 --- http_config
 lua_package_path "/nonexistent/dynup/?.lua;;";
 --- config
@@ -977,7 +1040,7 @@ GET /t
 --- response_body
 true true
 
-=== TEST 65: content_by_lua_file runs a file, and require finds modules on lua_package_path
+=== TEST 70: content_by_lua_file runs a file, and require finds modules on lua_package_path
 --- http_config
 lua_package_path "$TEST_NGINX_HTML_DIR/lib/?.lua;;";
 --- user_files
@@ -997,7 +1060,7 @@ GET /t?name=file
 --- response_body
 hello file
 
-=== TEST 66: a runtime error in a Lua file names the file and line
+=== TEST 71: a runtime error in a Lua file names the file and line
 --- user_files
 >>> broken.lua
 local x = 1
@@ -1012,7 +1075,7 @@ GET /t
 --- error_log
 broken.lua:2: broken on purpose
 
-=== TEST 67: a syntax error in a Lua block refuses the configuration
+=== TEST 72: a syntax error in a Lua block refuses the configuration
 # OpenResty 0.10.23 loads the configuration and answers 500 at the first request ("failed to load inlined Lua
 # code"); dynup checks the syntax at load time, so a broken block never reaches traffic.
 --- dynup_only
@@ -1027,7 +1090,7 @@ location /t {
 content_by_lua(nginx.conf:
 '<name>' expected near '='
 
-=== TEST 68: lua_shared_dict below 8k is refused as OpenResty does
+=== TEST 73: lua_shared_dict below 8k is refused as OpenResty does
 --- http_config
 lua_shared_dict tiny 4k;
 --- config
@@ -1038,7 +1101,7 @@ location /t {
 --- error_log
 invalid lua shared dict size "4k"
 
-=== TEST 69: content_by_lua_block is not allowed in a server block
+=== TEST 74: content_by_lua_block is not allowed in a server block
 --- config
 content_by_lua_block {
     ngx.say("x")
@@ -1047,7 +1110,7 @@ content_by_lua_block {
 --- error_log
 "content_by_lua_block" directive is not allowed here
 
-=== TEST 70: init_by_lua_block is allowed only in http
+=== TEST 75: init_by_lua_block is allowed only in http
 --- config
 location /t {
     init_by_lua_block {
@@ -1058,7 +1121,7 @@ location /t {
 --- error_log
 "init_by_lua_block" directive is not allowed here
 
-=== TEST 71: lua_shared_dict takes exactly two arguments
+=== TEST 76: lua_shared_dict takes exactly two arguments
 --- http_config
 lua_shared_dict dogs;
 --- config
@@ -1069,7 +1132,7 @@ location /t {
 --- error_log
 invalid number of arguments in "lua_shared_dict" directive
 
-=== TEST 72: lua_code_cache takes on or off
+=== TEST 77: lua_code_cache takes on or off
 --- config
 location /t {
     lua_code_cache maybe;
@@ -1081,7 +1144,7 @@ location /t {
 --- error_log
 invalid value "maybe" in "lua_code_cache" directive, it must be "on" or "off"
 
-=== TEST 73: the coroutine library works inside a request
+=== TEST 78: the coroutine library works inside a request
 --- config
 location /t {
     content_by_lua_block {
@@ -1097,7 +1160,7 @@ GET /t
 --- response_body
 2 20
 
-=== TEST 74: the sandbox has no java
+=== TEST 79: the sandbox has no java
 --- config
 location /t {
     content_by_lua_block {
