@@ -121,7 +121,8 @@ final class ConformanceRunner {
         Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
         int port = Dynup.freePort();
         if (b.get("must_die") != null) {
-            assertThatThrownBy(() -> target.start(b, port).close()).as("%s: the configuration must be refused", b)
+            assertThatThrownBy(() -> target.start(b, port).close())
+                    .as("%s: the configuration must be refused", b)
                     .satisfies(e -> {
                         for (String line : b.lines("error_log")) {
                             assertThat(e.getMessage()).as("%s: error", b).contains(line);
@@ -184,7 +185,8 @@ final class ConformanceRunner {
         if (body != null && body.endsWith("\n")) {
             body = body.substring(0, body.length() - 1);
         }
-        StringBuilder sb = new StringBuilder(line).append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        StringBuilder sb = new StringBuilder(line)
+                .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         for (String h : b.lines("more_headers")) {
             sb.append(h).append("\r\n");
         }

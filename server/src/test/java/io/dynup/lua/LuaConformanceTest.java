@@ -81,7 +81,8 @@ class LuaConformanceTest {
         protected synchronized void append(ILoggingEvent e) {
             String level = e.getLevel() == Level.ERROR ? "error" : e.getLevel() == Level.WARN ? "warn"
                     : e.getLevel() == Level.INFO ? "info" : "debug";
-            StringBuilder line = new StringBuilder("[").append(level).append("] ").append(e.getFormattedMessage());
+            StringBuilder line = new StringBuilder("[").append(level).append("] ")
+                    .append(e.getFormattedMessage());
             if (e.getThrowableProxy() != null) {
                 line.append(" (").append(e.getThrowableProxy().getClassName()).append(": ")
                     .append(e.getThrowableProxy().getMessage()).append(')');

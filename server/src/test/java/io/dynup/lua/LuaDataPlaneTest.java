@@ -89,8 +89,9 @@ class LuaDataPlaneTest {
     @Test
     void bodyAboveTheLimitIs413() throws Exception {
         String big = "x".repeat(65 * 1024);
-        RawClient.Response r = RawClient.exchange(dynup.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                + "Content-Length: " + big.length() + "\r\n\r\n" + big);
+        RawClient.Response r = RawClient.exchange(dynup.port(),
+                "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + big.length()
+                + "\r\n\r\n" + big);
         assertThat(r.status()).isEqualTo(413);
     }
 
@@ -126,8 +127,9 @@ class LuaDataPlaneTest {
                 c.readHead();
             }
             // the sleeping request ends with its connection, long before its sleep would: its log phase runs
-            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.copyOf(log.list))
-                    .anySatisfy(e -> assertThat(e.getFormattedMessage()).endsWith("hang request ended")));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                    () -> assertThat(List.copyOf(log.list)).anySatisfy(
+                            e -> assertThat(e.getFormattedMessage()).endsWith("hang request ended")));
         } finally {
             logger.detachAppender(log);
         }

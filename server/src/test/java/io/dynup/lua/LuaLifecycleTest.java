@@ -54,15 +54,17 @@ class LuaLifecycleTest {
     private static String conf(int port, String version) {
         return "worker_processes 2;\nevents {}\nhttp {\n"
                + "init_worker_by_lua_block {\n"
-               + "    ngx.log(ngx.ERR, 'worker ', ngx.worker.id(), ' of ', ngx.worker.count(), ' started " + version
-               + "')\n"
+               + "    ngx.log(ngx.ERR, 'worker ', ngx.worker.id(), ' of ', ngx.worker.count(),\n"
+               + "            ' started " + version + "')\n"
                + "    ngx.timer.at(3600, function(premature)\n"
-               + "        ngx.log(ngx.ERR, 'hour timer of worker ', ngx.worker.id(), ' premature=', tostring(premature))\n"
+               + "        ngx.log(ngx.ERR, 'hour timer of worker ', ngx.worker.id(),\n"
+               + "                ' premature=', tostring(premature))\n"
                + "    end)\n"
                + "}\n"
                + "server {\nlisten 127.0.0.1:" + port + ";\n"
                + "location /slow { content_by_lua_block {\n"
-               + "    ngx.log(ngx.ERR, 'asleep on " + version + "') ngx.sleep(0.5) ngx.say('" + version + "') } }\n"
+               + "    ngx.log(ngx.ERR, 'asleep on " + version + "')\n"
+               + "    ngx.sleep(0.5) ngx.say('" + version + "') } }\n"
                + "location /t { content_by_lua_block { ngx.say('" + version + "') } }\n"
                + "}\n}\n";
     }

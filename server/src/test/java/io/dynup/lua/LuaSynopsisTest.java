@@ -71,8 +71,8 @@ class LuaSynopsisTest {
     }
 
     private String status(int port, int weight, int maxFails, int failTimeout, String state) {
-        return "    server 127.0.0.1:" + port + " weight=" + weight + " max_fails=" + maxFails + " fail_timeout="
-               + failTimeout + " status=" + state + "\n";
+        return "    server 127.0.0.1:" + port + " weight=" + weight + " max_fails=" + maxFails
+               + " fail_timeout=" + failTimeout + " status=" + state + "\n";
     }
 
     @Test
@@ -85,7 +85,8 @@ class LuaSynopsisTest {
         assertThat(body(added)).isEqualTo("Added 127.0.0.1:" + spare + " to backend upstream\n");
         // a new peer comes first, and the Synopsis sets it down with its own parameters
         assertThat(body(get("/status")))
-                .isEqualTo("backend\n" + status(spare, 1, 2, 30, "down") + status(backend, 1, 1, 10, "up") + "\n");
+                .isEqualTo("backend\n" + status(spare, 1, 2, 30, "down") + status(backend, 1, 1, 10, "up")
+                           + "\n");
 
         RawClient.Response removed = get("/backend/remove?peer=127.0.0.1:" + spare);
         assertThat(body(removed)).isEqualTo("Removed 127.0.0.1:" + spare + " from backend upstream\n");
