@@ -56,7 +56,8 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
 
     private final Thread owner;
     private final LuaJit lua;
-    private final Map<String, LuaChunk> chunks = new HashMap<>();
+    /** Compiled chunks by name: a file read again with lua_code_cache off replaces its older version. */
+    private final Map<String, Compiled> chunks = new HashMap<>();
     private final int abortReportRef;
     private final LuaChunk timerRunner;
     /** The request whose coroutine is running (Java functions called from Lua act on it). */
@@ -142,7 +143,9 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
     }
 
     /**
-     * The compiled chunk of {@code source}, compiled once per VM (OpenResty's {@code lua_code_cache on}).
+     * The compiled chunk of {@code source}, compiled once per VM (OpenResty's {@code lua_code_cache on}); a new
+     * source under the same name (a file changed, with {@code lua_code_cache off}) replaces the old chunk.
+     * Requests started from the old one keep running it.
      *
      * @param name the chunk name shown in errors, e.g. {@code content_by_lua(nginx.conf:42)}; a name starting
      *             with {@code @} names a file, as Lua shows it ({@code @/etc/dynup/a.lua} as {@code /etc/...})
@@ -150,18 +153,25 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
      */
     public LuaChunk chunk(String name, String source) {
         checkThread();
-        String key = name + '\0' + source;
-        LuaChunk chunk = chunks.get(key);
-        if (chunk == null) {
-            try {
-                lua.load(direct(source), luaName(name));
-            } catch (party.iroiro.luajava.LuaException e) {
-                throw new LuaException(e.getMessage(), e);
-            }
-            chunk = new LuaChunk(this, name, lua.ref());
-            chunks.put(key, chunk);
+        Compiled known = chunks.get(name);
+        if (known != null && known.source().equals(source)) {
+            return known.chunk();
+        }
+        try {
+            lua.load(direct(source), luaName(name));
+        } catch (party.iroiro.luajava.LuaException e) {
+            throw new LuaException(e.getMessage(), e);
+        }
+        LuaChunk chunk = new LuaChunk(this, name, lua.ref());
+        chunks.put(name, new Compiled(source, chunk));
+        if (known != null) {
+            // a started request holds the function itself, not this reference
+            lua.unref(known.chunk().ref);
         }
         return chunk;
+    }
+
+    private record Compiled(String source, LuaChunk chunk) {
     }
 
     /** Lua's name for a chunk: a file as {@code @path}, anything else verbatim ({@code =name}). */
