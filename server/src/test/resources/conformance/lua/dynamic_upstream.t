@@ -2010,7 +2010,7 @@ falsenilno proxying
 --- no_error_log
 [error]
 
-=== TEST 57: current_upstream names the upstream in header_filter and log phases of a proxied request
+=== TEST 57: current_upstream names the upstream in the log phase of a proxied request
 --- http_config
 upstream backend {
     zone zbackend 128k;
@@ -2027,10 +2027,6 @@ location /backend {
 }
 location /t {
     proxy_pass http://live/backend;
-    header_filter_by_lua_block {
-        local du = require "ngx.dynamic_upstream"
-        ngx.log(ngx.WARN, "header filter current upstream: ", select(2, du.current_upstream()))
-    }
     log_by_lua_block {
         local du = require "ngx.dynamic_upstream"
         ngx.log(ngx.WARN, "current upstream: ", select(2, du.current_upstream()))
@@ -2041,7 +2037,6 @@ GET /t
 --- response_body
 live upstream
 --- error_log
-header filter current upstream: live
 current upstream: live
 --- error_code: 200
 --- no_error_log

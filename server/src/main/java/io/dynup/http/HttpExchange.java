@@ -45,6 +45,8 @@ public final class HttpExchange {
     private int step;
     /** Variables set while the request runs ({@code set}, {@code ngx.var}, {@code $upstream_addr}). */
     private @Nullable Map<String, String> variables;
+    /** What modules keep with the request across its phases (the Lua layer's request state). */
+    private @Nullable Map<Class<?>, Object> attachments;
     private @Nullable BodySink bodySink;
     private @Nullable Runnable onAbort;
     private boolean headSent;
@@ -123,6 +125,21 @@ public final class HttpExchange {
             v = variables = new HashMap<>(4);
         }
         v.put(name, value);
+    }
+
+    /** What a module attached to this request under {@code key}, or null. */
+    public <T> @Nullable T attachment(Class<T> key) {
+        Map<Class<?>, Object> a = attachments;
+        return a == null ? null : key.cast(a.get(key));
+    }
+
+    /** Keeps {@code value} with this request until it ends, for the module's later phases. */
+    public <T> void attach(Class<T> key, T value) {
+        Map<Class<?>, Object> a = attachments;
+        if (a == null) {
+            a = attachments = new HashMap<>(2);
+        }
+        a.put(key, value);
     }
 
     /**

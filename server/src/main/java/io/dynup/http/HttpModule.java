@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import io.dynup.config.Directive;
 import io.dynup.config.DirectiveSpec;
 import io.dynup.http.route.Location;
+import io.netty.channel.EventLoopGroup;
 
 /**
  * A layer of the HTTP server, as an nginx module: the directives it adds to the configuration and the content
@@ -45,5 +46,20 @@ public interface HttpModule {
      */
     default Set<String> declaredVariables(Directive http) {
         return Set.of();
+    }
+
+    /**
+     * The configuration this module instance was built for is now served by {@code workers} (at start, or once a
+     * reload took effect): what should run in every worker before requests (init_worker_by_lua) starts here.
+     * Called once, from any thread.
+     */
+    default void activate(EventLoopGroup workers) {
+    }
+
+    /**
+     * The configuration this module instance was built for is no longer served (reload or quit): release what it
+     * holds once its requests in flight are done (nginx's old workers exit). Called once, from any thread.
+     */
+    default void retire() {
     }
 }

@@ -53,10 +53,12 @@ public final class HttpRuntime {
     private final int keepaliveRequests;
     private final long clientHeaderTimeoutMillis;
     private final long clientBodyTimeoutMillis;
+    private final List<HttpModule> modules;
 
-    private HttpRuntime(ServerNames names, Map<Location, RequestChain> handlers, Map<Location, Long> maxBodySizes,
-                        Map<Server, RequestChain> serverRewrites, long keepaliveTimeoutMillis, int keepaliveRequests,
-                        long clientHeaderTimeoutMillis, long clientBodyTimeoutMillis) {
+    private HttpRuntime(List<HttpModule> modules, ServerNames names, Map<Location, RequestChain> handlers,
+                        Map<Location, Long> maxBodySizes, Map<Server, RequestChain> serverRewrites,
+                        long keepaliveTimeoutMillis, int keepaliveRequests, long clientHeaderTimeoutMillis, long clientBodyTimeoutMillis) {
+        this.modules = List.copyOf(modules);
         this.names = names;
         this.handlers = handlers;
         this.maxBodySizes = maxBodySizes;
@@ -124,7 +126,8 @@ public final class HttpRuntime {
         int keepaliveRequests = http.first("keepalive_requests").map(d -> ConfigValues.parseInt(d.arg(0))
                 .orElseThrow(() -> ConfigException.at(d.pos(), "\"keepalive_requests\" directive invalid number")))
                 .orElse(1000);
-        return new HttpRuntime(names, handlers, maxBodySizes, serverRewrites, keepaliveTimeout, keepaliveRequests,
+        return new HttpRuntime(modules, names, handlers, maxBodySizes, serverRewrites, keepaliveTimeout,
+                               keepaliveRequests,
                                time(http, "client_header_timeout", Duration.ofSeconds(60)).toMillis(),
                                time(http, "client_body_timeout", Duration.ofSeconds(60)).toMillis());
     }
@@ -165,6 +168,20 @@ public final class HttpRuntime {
     private static Duration time(Directive block, String name, Duration dflt) {
         return block.first(name).map(d -> ConfigValues.parseTime(d.arg(0)).orElseThrow(
                 () -> ConfigException.at(d.pos(), "\"%s\" directive invalid value", name))).orElse(dflt);
+    }
+
+    /** This configuration is now served by {@code workers}: modules start their per-worker parts. */
+    public void activate(io.netty.channel.EventLoopGroup workers) {
+        for (HttpModule m : modules) {
+            m.activate(workers);
+        }
+    }
+
+    /** This configuration is no longer served: its modules release what they hold once its requests end. */
+    public void retire() {
+        for (HttpModule m : modules) {
+            m.retire();
+        }
     }
 
     /** The sockets to bind. */

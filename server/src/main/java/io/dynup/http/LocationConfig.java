@@ -40,6 +40,11 @@ public final class LocationConfig {
         return location;
     }
 
+    /** The {@code http} block this location belongs to. */
+    public Directive http() {
+        return http;
+    }
+
     public HttpServices services() {
         return services;
     }

@@ -74,7 +74,7 @@ public final class StatusLines {
     }
 
     /** Writes {@code HTTP/1.1 200 OK\r\n} into {@code out}. */
-    static void writeStatusLine(ByteBuf out, int status) {
+    public static void writeStatusLine(ByteBuf out, int status) {
         out.writeBytes(HTTP_11);
         out.writeByte('0' + status / 100).writeByte('0' + status / 10 % 10).writeByte('0' + status % 10);
         out.writeByte(' ');
@@ -82,7 +82,7 @@ public final class StatusLines {
         out.writeByte('\r').writeByte('\n');
     }
 
-    static void writeHeader(ByteBuf out, AsciiString name, CharSequence value) {
+    public static void writeHeader(ByteBuf out, AsciiString name, CharSequence value) {
         out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
         out.writeByte(':').writeByte(' ');
         out.writeCharSequence(value, StandardCharsets.ISO_8859_1);

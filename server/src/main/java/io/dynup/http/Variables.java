@@ -74,7 +74,8 @@ public final class Variables {
         return v == null ? "" : v;
     }
 
-    static @Nullable String lookup(HttpExchange ex, String name) {
+    /** The value of {@code $name} for this exchange, or null when unset (ngx.var tells the two apart). */
+    public static @Nullable String lookup(HttpExchange ex, String name) {
         String set = ex.variable(name);
         if (set != null) {
             return set;

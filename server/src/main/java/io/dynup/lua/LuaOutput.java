@@ -13,6 +13,10 @@ public interface LuaOutput {
     /** Body bytes (ngx.say / ngx.print); the array is the callee's. */
     void write(byte[] bytes);
 
+    /** The handler suspended (ngx.sleep, ngx.flush, waiting for the body): what was written should go out now. */
+    default void suspended() {
+    }
+
     /**
      * The handler ended normally or by {@code ngx.exit}, or failed before any output. If no head was sent, the
      * HTTP layer answers {@code status} itself (nginx's page for it; an empty body for 2xx); else the body ends.

@@ -2,6 +2,7 @@ package io.dynup.lua;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -14,6 +15,9 @@ import party.iroiro.luajava.Lua;
  * goes to a {@link LuaOutput}; {@code ngx.sleep} suspends the coroutine and a {@link LuaScheduler} task resumes
  * it, so suspended requests cost no thread. When the coroutine ends (normally, by {@code ngx.exit}, by error,
  * or by {@link #cancel()}) it is released at once: its registry reference and luajava's thread record go.
+ *
+ * <p>The same class runs every kind of Lua entry thread ({@link LuaPhase}): request phases, timers and
+ * {@code init_worker_by_lua}; the phase decides which parts of the API work.
  */
 public final class LuaRequest {
 
@@ -23,26 +27,39 @@ public final class LuaRequest {
     private final LuaChunk chunk;
     private final LuaOutput output;
     private final LuaScheduler scheduler;
+    private final LuaPhase phase;
+    private final @Nullable LuaHttpRequest http;
+    private final LuaResponse response;
     private @Nullable Lua thread;
     private int threadRef;
     /** Coroutines created by the script that called into Java (luajava keeps a record of each). */
     private @Nullable List<Lua> adopted;
-    private int status;
-    private boolean headSent;
     private boolean done;
     /** What the coroutine asked for when it yielded. */
+    private boolean exited;
     private int exitStatus = -1;
     private long sleepMillis = -1;
+    /** Suspended until Java code calls {@link #wake()} (the request body arrived). */
+    private boolean waiting;
 
-    LuaRequest(LuaVm vm, LuaChunk chunk, LuaOutput output, LuaScheduler scheduler) {
+    LuaRequest(LuaVm vm, LuaChunk chunk, LuaOutput output, LuaScheduler scheduler, LuaPhase phase,
+               @Nullable LuaHttpRequest http, LuaResponse response) {
         this.vm = vm;
         this.chunk = chunk;
         this.output = output;
         this.scheduler = scheduler;
+        this.phase = phase;
+        this.http = http;
+        this.response = response;
     }
 
     /** Runs the chunk until it ends or first suspends. */
     public void start() {
+        start(null, 0);
+    }
+
+    /** Runs the chunk with {@code nargs} arguments pushed by {@code args}. */
+    void start(@Nullable Consumer<Lua> args, int nargs) {
         vm.checkThread();
         if (thread != null || done) {
             throw new IllegalStateException("request already started");
@@ -53,7 +70,10 @@ public final class LuaRequest {
         thread = t;
         vm.started();
         t.refGet(chunk.ref);
-        resume();
+        if (args != null) {
+            args.accept(t);
+        }
+        resume(nargs);
     }
 
     /** Whether the request ended (its output was finished or aborted). */
@@ -63,7 +83,36 @@ public final class LuaRequest {
 
     /** {@code ngx.status}: 0 until set or sent (OpenResty's value before the head goes out). */
     public int status() {
-        return status;
+        return response.status;
+    }
+
+    public LuaPhase phase() {
+        return phase;
+    }
+
+    /** The argument of {@code ngx.exit} once called, else -1 (the chunk ended, or has not yet). */
+    public int exitCode() {
+        return exited ? exitStatus : -1;
+    }
+
+    /**
+     * Wakes a request suspended by {@link #awaitWake()}: its coroutine resumes from the scheduler. Does nothing
+     * if it is not waiting or already ended.
+     */
+    void wake() {
+        if (waiting && !done) {
+            waiting = false;
+            scheduler.schedule(this::resume, 0);
+        }
+    }
+
+    /** The coroutine is about to yield and stays suspended until {@link #wake()}. */
+    void awaitWake() {
+        waiting = true;
+    }
+
+    @Nullable LuaHttpRequest http() {
+        return http;
     }
 
     /**
@@ -78,17 +127,22 @@ public final class LuaRequest {
     }
 
     private void resume() {
+        resume(0);
+    }
+
+    private void resume(int nargs) {
         if (done || vm.isClosed()) {
             return;
         }
         vm.checkThread();
         Lua t = thread;
         boolean yielded;
+        exited = false;
         exitStatus = -1;
         sleepMillis = -1;
         vm.enter(this);
         try {
-            yielded = t.resume(0);
+            yielded = t.resume(nargs);
         } catch (party.iroiro.luajava.LuaException e) {
             vm.leave();
             failed(e.getMessage());
@@ -96,17 +150,26 @@ public final class LuaRequest {
         } finally {
             vm.leave();
         }
+        int status = response.status;
         if (!yielded) {
             end(status == 0 ? 200 : status);
             return;
         }
         t.setTop(0);
-        if (exitStatus >= 0) {
+        if (exited && exitStatus < 0) {
+            // ngx.exit(ngx.ERROR): nginx terminates the request, the connection closes
+            release();
+            output.abort();
+        } else if (exited) {
             // ngx.exit: >= 200 is the response status (if the head is not out yet), else the current one
             end(exitStatus >= 200 ? exitStatus : status == 0 ? 200 : status);
         } else {
-            // ngx.sleep, or a bare coroutine.yield() in the entry thread (resumed at once, as OpenResty does)
-            scheduler.schedule(this::resume, Math.max(0, sleepMillis));
+            output.suspended();
+            if (!waiting) {
+                // ngx.sleep, ngx.flush, or a bare coroutine.yield() in the entry thread (resumed at once, as
+                // OpenResty does)
+                scheduler.schedule(this::resume, Math.max(0, sleepMillis));
+            }
         }
     }
 
@@ -123,8 +186,15 @@ public final class LuaRequest {
         } catch (RuntimeException e) {
             LOG.debug("no traceback for {}", chunk, e);
         }
-        LOG.error("lua entry thread aborted: runtime error: {}", report);
-        if (headSent) {
+        // the phase ends as by ngx.exit(500): rewrite and access do not go on
+        exited = true;
+        exitStatus = 500;
+        if (phase.reportsAsFailedToRun()) {
+            LOG.error("failed to run {}: {}", phase.context(), report);
+        } else {
+            LOG.error("lua entry thread aborted: runtime error: {}", report);
+        }
+        if (response.headSent) {
             release();
             output.abort();
         } else {
@@ -134,7 +204,7 @@ public final class LuaRequest {
 
     private void end(int finalStatus) {
         release();
-        output.finish(headSent ? status : finalStatus);
+        output.finish(response.headSent ? response.status : finalStatus);
     }
 
     private void release() {
@@ -179,15 +249,15 @@ public final class LuaRequest {
     // --- called by the VM's Java functions while this request runs -----------------------------------------
 
     @Nullable String write(byte[] bytes) {
-        if (exitStatus >= 0 || done) {
+        if (exited || done) {
             return "request already finished";
         }
-        if (!headSent) {
-            headSent = true;
-            if (status == 0) {
-                status = 200;
+        if (!response.headSent) {
+            response.headSent = true;
+            if (response.status == 0) {
+                response.status = 200;
             }
-            output.sendHead(status);
+            output.sendHead(response.status);
         }
         if (bytes.length > 0) {
             output.write(bytes);
@@ -196,9 +266,10 @@ public final class LuaRequest {
     }
 
     void exit(int st) {
-        exitStatus = Math.max(0, st);
-        if (st >= 200 && !headSent) {
-            status = st;
+        exited = true;
+        exitStatus = st;
+        if (st >= 200 && !response.headSent) {
+            response.status = st;
         }
     }
 
@@ -207,23 +278,15 @@ public final class LuaRequest {
     }
 
     void setStatus(int st) {
-        if (headSent) {
+        if (response.headSent) {
             LOG.error("attempt to set ngx.status after sending out response headers");
             return;
         }
-        status = st;
+        response.status = st;
     }
 
-    void log(int level, String message) {
-        String line = "[lua] " + message;
-        if (level <= 4) {
-            LuaVm.NGX_LOG.error(line);
-        } else if (level == 5) {
-            LuaVm.NGX_LOG.warn(line);
-        } else if (level <= 7) {
-            LuaVm.NGX_LOG.info(line);
-        } else {
-            LuaVm.NGX_LOG.debug(line);
-        }
+    @Override
+    public String toString() {
+        return phase.context() + " " + chunk;
     }
 }

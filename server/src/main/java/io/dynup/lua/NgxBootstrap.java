@@ -1,10 +1,10 @@
 package io.dynup.lua;
 
 /**
- * The Lua half of the {@code ngx} API, run once per VM. It receives the Java functions as arguments and keeps
- * them in upvalues only, so Lua code never holds a Java object (no reflection into the JVM). Yielding calls are
- * Lua wrappers around a Java call that records the request's wish, then {@code coroutine.yield()}: Java
- * functions cannot yield.
+ * The Lua half of the {@code ngx} API, run once per VM. It receives the Java functions in a table argument and
+ * keeps them in upvalues only, so Lua code never holds a Java object (no reflection into the JVM). Yielding
+ * calls are Lua wrappers around a Java call that records the request's wish, then {@code coroutine.yield()}:
+ * Java functions cannot yield. It returns the error reporter of aborted entry threads and the runner of timers.
  */
 final class NgxBootstrap {
 
@@ -14,14 +14,29 @@ final class NgxBootstrap {
     static final String CHUNK_NAME = "=dynup.ngx";
 
     static final String SOURCE = """
-            local jwrite, jexit, jlog, jsleep, jgetstatus, jsetstatus = ...
-            local type, tostring, tonumber, select, error, pairs, rawget, getmetatable, setmetatable =
-                  type, tostring, tonumber, select, error, pairs, rawget, getmetatable, setmetatable
+            local J = ...
+            local jwrite, jexit, jlog, jsleep, jgetstatus, jsetstatus =
+                  J.write, J.exit, J.log, J.sleep, J.getstatus, J.setstatus
+            local type, tostring, tonumber, select, error, pairs, rawget, rawset =
+                  type, tostring, tonumber, select, error, pairs, rawget, rawset
+            local getmetatable, setmetatable, unpack = getmetatable, setmetatable, unpack
             local concat, yield, floor = table.concat, coroutine.yield, math.floor
+            local lower, gsub, gmatch, find, sub, char = string.lower, string.gsub, string.gmatch, string.find,
+                  string.sub, string.char
             local traceback, getinfo = debug.traceback, debug.getinfo
+            local date = os.date
 
-            local null = newproxy(true)
-            getmetatable(null).__tostring = function() return "null" end
+            -- a NULL light userdata, as OpenResty's ngx.null (cjson.null is the same value)
+            local null = J.null
+
+            -- tables whose missing keys are a clear error, not a silent nil
+            local function unsupported(prefix)
+                return {
+                    __index = function(_, k)
+                        error(prefix .. tostring(k) .. " is not supported by dynup", 2)
+                    end,
+                }
+            end
 
             -- OpenResty's ngx_http_lua_copy_str_in_table: strings, numbers, booleans, nil, ngx.null, array tables
             local function flatten(buf, n, v, fname, argi)
@@ -165,9 +180,180 @@ final class NgxBootstrap {
                 jlog(6, where .. concat(buf))
             end
 
+            function api.flush()
+                local err = J.flush()
+                if err then return nil, err end
+                -- the output goes out while the entry thread is suspended; it resumes at once
+                yield()
+                return 1
+            end
+
+            -- ngx.var: any variable the http layer knows; writes only to variables the config declares
+            api.var = setmetatable({}, {
+                __index = function(_, k) return J.var_get(k) end,
+                __newindex = function(_, k, v)
+                    local t = type(v)
+                    if t ~= "string" and t ~= "number" and t ~= "nil" then
+                        error("bad variable value type: " .. t, 2)
+                    end
+                    local err = J.var_set(k, v ~= nil and tostring(v) or nil)
+                    if err then error(err, 2) end
+                end,
+            })
+
+            -- ngx.header: response headers, names with "_" as "-", case-insensitive; a table sets several lines
+            api.header = setmetatable({}, {
+                __index = function(_, k) return J.header_get(tostring(k)) end,
+                __newindex = function(_, k, v)
+                    if type(v) == "table" then
+                        local vals = {}
+                        for i = 1, #v do vals[i] = tostring(v[i]) end
+                        J.header_set(tostring(k), unpack(vals))
+                    elseif v == nil then
+                        J.header_set(tostring(k))
+                    else
+                        J.header_set(tostring(k), tostring(v))
+                    end
+                end,
+            })
+
+            local function unescape(s)
+                s = gsub(s, "+", " ")
+                return (gsub(s, "%%(%x%x)", function(h) return char(tonumber(h, 16)) end))
+            end
+
+            -- repeated keys make a list, as OpenResty's ngx.req.get_uri_args
+            local function add(t, k, v)
+                local old = rawget(t, k)
+                if old == nil then
+                    t[k] = v
+                elseif type(old) == "table" then
+                    old[#old + 1] = v
+                else
+                    t[k] = {old, v}
+                end
+            end
+
+            local req = setmetatable({}, unsupported("ngx.req."))
+            api.req = req
+
+            function req.get_method() return J.method() end
+
+            function req.get_uri_args(max)
+                max = max or 100
+                local args, count = {}, 0
+                local s = J.var_get("args")
+                if not s then return args end
+                for pair in gmatch(s, "[^&]+") do
+                    if max > 0 and count >= max then return args, "truncated" end
+                    count = count + 1
+                    local eq = find(pair, "=", 1, true)
+                    local k, v
+                    if eq then
+                        k, v = unescape(sub(pair, 1, eq - 1)), unescape(sub(pair, eq + 1))
+                    else
+                        k, v = unescape(pair), true
+                    end
+                    if k ~= "" then add(args, k, v) end
+                end
+                return args
+            end
+
+            local headers_mt = {
+                __index = function(t, k)
+                    if type(k) ~= "string" then return nil end
+                    local n = lower(gsub(k, "_", "-"))
+                    if n ~= k then return rawget(t, n) end
+                end,
+            }
+
+            function req.get_headers(max, raw)
+                max = max or 100
+                local flat = J.headers()
+                local h, count = {}, 0
+                for i = 1, #flat, 2 do
+                    if max > 0 and count >= max then
+                        if not raw then setmetatable(h, headers_mt) end
+                        return h, "truncated"
+                    end
+                    count = count + 1
+                    add(h, raw and flat[i] or lower(flat[i]), flat[i + 1])
+                end
+                if raw then return h end
+                return setmetatable(h, headers_mt)
+            end
+
+            function req.read_body()
+                if J.read_body() then yield() end
+            end
+
+            function req.get_body_data() return J.body_data() end
+
+            function req.discard_body() J.discard_body() end
+
+            -- time: the wall clock (dynup keeps no per-loop cached time, so update_time has nothing to do)
+            function api.now() return J.now() end
+            function api.time() return floor(J.now()) end
+            function api.update_time() end
+            function api.today() return date("%Y-%m-%d") end
+            function api.localtime() return date("%Y-%m-%d %H:%M:%S") end
+            function api.utctime() return date("!%Y-%m-%d %H:%M:%S") end
+
+            -- timers: callbacks wait here under an id; Java runs them as fresh entry threads on the worker's loop
+            local timers = {}
+            local timer = setmetatable({}, unsupported("ngx.timer."))
+            api.timer = timer
+
+            function timer.at(delay, callback, ...)
+                if type(delay) ~= "number" then
+                    error("bad argument #1 to 'at' (number expected, got " .. type(delay) .. ")", 2)
+                end
+                if delay < 0 then error("bad argument #1 to 'at' (delay must not be negative)", 2) end
+                if type(callback) ~= "function" then
+                    error("bad argument #2 to 'at' (Lua function expected)", 2)
+                end
+                local id, err = J.timer(delay)
+                if not id then return nil, err end
+                timers[id] = {n = select("#", ...), callback, ...}
+                -- OpenResty's ngx_http_lua_ngx_timer_at pushes the integer 1, not true
+                return 1
+            end
+
+            function timer.every(delay, callback, ...)
+                if type(delay) ~= "number" then
+                    error("bad argument #1 to 'every' (number expected, got " .. type(delay) .. ")", 2)
+                end
+                if delay <= 0 then error("bad argument #1 to 'every' (delay must be positive)", 2) end
+                if type(callback) ~= "function" then
+                    error("bad argument #2 to 'every' (Lua function expected)", 2)
+                end
+                local n, args = select("#", ...), {...}
+                local tick
+                tick = function(premature)
+                    -- the next run is due whatever this one does, as OpenResty's timer.every
+                    if not premature then timer.at(delay, tick) end
+                    return callback(premature, unpack(args, 1, n))
+                end
+                return timer.at(delay, tick)
+            end
+
+            local function run_timer(id, premature)
+                local t = timers[id]
+                timers[id] = nil
+                if t then return t[1](premature, unpack(t, 2, t.n + 1)) end
+            end
+
+            api.worker = setmetatable({
+                id = function() return (J.worker()) end,
+                count = function() local _, c = J.worker() return c end,
+                pid = function() local _, _, p = J.worker() return p end,
+                exiting = function() local _, _, _, e = J.worker() return e end,
+            }, unsupported("ngx.worker."))
+
             local ngx = setmetatable(api, {
                 __index = function(_, k)
                     if k == "status" then return jgetstatus() end
+                    if k == "ctx" then return J.ctx() end
                     error("ngx." .. tostring(k) .. " is not supported by dynup", 2)
                 end,
                 __newindex = function(t, k, v)
@@ -175,6 +361,8 @@ final class NgxBootstrap {
                         local s = tonumber(v)
                         if not s then error("bad ngx.status value: " .. tostring(v), 2) end
                         jsetstatus(s)
+                    elseif k == "ctx" then
+                        J.set_ctx(v)
                     else
                         rawset(t, k, v)
                     end
@@ -197,6 +385,6 @@ final class NgxBootstrap {
             debug.getupvalue, debug.setupvalue, debug.upvalueid, debug.upvaluejoin = nil, nil, nil, nil
             debug.getregistry, debug.getlocal, debug.setlocal = nil, nil, nil
             debug.getmetatable, debug.setmetatable, debug.getfenv, debug.setfenv = nil, nil, nil, nil
-            return abort_report
+            return abort_report, run_timer
             """;
 }

@@ -32,6 +32,7 @@ import io.dynup.http.log.AccessLogModule;
 import io.dynup.http.log.LogFiles;
 import io.dynup.http.rewrite.RewriteModule;
 import io.dynup.internal.Ticker;
+import io.dynup.lua.LuaModule;
 import io.dynup.model.HostResolver;
 import io.dynup.model.UpstreamConfig;
 import io.dynup.proxy.ProxyModule;
@@ -57,7 +58,8 @@ public final class DynupServer implements AutoCloseable {
     /** The layers of the HTTP server, in the order they are asked for a location's content handler. */
     static List<HttpModule> modules() {
         return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new RewriteModule(),
-                       new AccessModule(), new AccessLogModule(), new UpstreamApiModule(), new UpstreamStatusModule());
+                       new AccessModule(), new AccessLogModule(), new UpstreamApiModule(), new UpstreamStatusModule(),
+                       new LuaModule());
     }
 
     /** Every directive this build understands. */
@@ -80,6 +82,8 @@ public final class DynupServer implements AutoCloseable {
     private @Nullable HttpServer http;
     private @Nullable StreamServer stream;
     private final Transport transport = Transport.best();
+    /** The configuration served now, retired when a reload replaces it or at stop (its Lua VMs close). */
+    private @Nullable HttpRuntime runtime;
 
     private DynupServer(Config config, Path prefix) throws InterruptedException {
         logFiles = LogFiles.at(prefix);
@@ -100,6 +104,8 @@ public final class DynupServer implements AutoCloseable {
         try {
             if (runtime != null) {
                 http = HttpServer.start(runtime, transport, acceptors, workers);
+                this.runtime = runtime;
+                runtime.activate(workers);
             }
             if (streamRuntime != null) {
                 stream = StreamServer.start(streamRuntime, upstreams, transport, acceptors, workers);
@@ -135,6 +141,14 @@ public final class DynupServer implements AutoCloseable {
             StreamRuntime streamRuntime = StreamRuntime.build(config, registry, balancers);
             if (http != null && runtime != null) {
                 http.update(runtime);
+                runtime.activate(workers);
+                HttpRuntime old = this.runtime;
+                this.runtime = runtime;
+                if (old != null) {
+                    old.retire();
+                }
+            } else if (runtime != null) {
+                runtime.retire();
             }
             updateStream(streamRuntime, service);
             dns.close();
@@ -266,6 +280,11 @@ public final class DynupServer implements AutoCloseable {
         }
         if (stream != null) {
             stream.close();
+        }
+        HttpRuntime r = runtime;
+        runtime = null;
+        if (r != null) {
+            r.retire();
         }
         dns.close();
         background.shutdownNow();

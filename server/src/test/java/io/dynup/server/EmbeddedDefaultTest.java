@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedded default (what {@code bin/dynup} serves) on its real ports: the Synopsis' backends, traffic on
- * 8080 following changes made through the management API on 8888.
+ * 8080 following changes made through the management server on 8888 (the Synopsis' Lua locations and the
+ * reference module's HTTP API).
  */
 class EmbeddedDefaultTest {
 
@@ -35,6 +36,36 @@ class EmbeddedDefaultTest {
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                            HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theSynopsisLuaLocationsManageTheUpstream() throws Exception {
+        String initial = "backend\n    server 127.0.0.1:9090 weight=1 max_fails=1 fail_timeout=10 status=up\n\n";
+        assertThat(get("http://127.0.0.1:8888/status").body()).isEqualTo(initial);
+        HttpResponse<String> added = get("http://127.0.0.1:8888/backend/add?peer=127.0.0.1:9091");
+        assertThat(added.statusCode()).isEqualTo(200);
+        assertThat(added.body()).isEqualTo("Added 127.0.0.1:9091 to backend upstream\n");
+        assertThat(get("http://127.0.0.1:8888/status").body()).isEqualTo(
+                "backend\n    server 127.0.0.1:9091 weight=1 max_fails=2 fail_timeout=30 status=down\n"
+                + "    server 127.0.0.1:9090 weight=1 max_fails=1 fail_timeout=10 status=up\n\n");
+        // the peer was added down: traffic still goes to 9090 only, and always succeeds
+        for (int i = 0; i < 4; i++) {
+            assertThat(get("http://127.0.0.1:8080/").body()).isEqualTo("Hello world!");
+        }
+        HttpResponse<String> bad = get("http://127.0.0.1:8888/backend/add?peer=127.0.0.1:99999");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).isEqualTo("Failed to add peer 127.0.0.1:99999: invalid port\n");
+        assertThat(get("http://127.0.0.1:8888/backend/remove?peer=127.0.0.1:9091").body())
+                .isEqualTo("Removed 127.0.0.1:9091 from backend upstream\n");
+        assertThat(get("http://127.0.0.1:8888/status").body()).isEqualTo(initial);
+    }
+
+    @Test
+    void theManagementServerRunsLua() throws Exception {
+        // without lua-lib's package, require fails inside the Lua handler: a 500 from Lua, not a 404
+        HttpResponse<String> status = get("http://127.0.0.1:8888/status");
+        assertThat(status.statusCode()).isIn(200, 500);
+        assertThat(get("http://127.0.0.1:8888/nosuch").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -1,0 +1,124 @@
+package io.dynup.lua;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One case of a Lua conformance file ({@code conformance/lua/*.t}), in the Test::Nginx spirit:
+ * <pre>
+ * === TEST 3: title
+ * --- http_config      (inside http {} before the server)
+ * --- stream_config    (inside stream {}; absent: no stream block)
+ * --- config           (inside server { listen 127.0.0.1:$TEST_NGINX_SERVER_PORT; ... })
+ * --- user_files       (">>> name" lines, each followed by the file's text, written to $TEST_NGINX_HTML_DIR)
+ * --- request          (METHOD /uri, then optionally an empty line and the body)
+ * --- more_headers     (request header lines)
+ * --- response_body    (exact, final newline included; "--- response_body chomp" drops it)
+ * --- response_headers (Name: value lines that must match; !Name: must be absent)
+ * --- response_body_like (Java regex, DOTALL, found anywhere in the body)
+ * --- error_code: 200  (the default)
+ * --- error_log        (lines that must each appear in the error log)
+ * --- no_error_log     (lines that must not)
+ * --- abort            (the response must be cut: the connection closes before it is complete)
+ * --- must_die         (the configuration must be refused; error_log lines are looked for in the error)
+ * --- dynup_only       (a dynup behaviour, e.g. its error for an unsupported function: not run on nginx)
+ * --- SKIP: reason     (dynup extension: the block is reported as skipped)
+ * </pre>
+ * As Test::Base does, blank lines around a section's text are dropped and each kept line ends with a newline.
+ */
+record ConformanceBlock(String file, int number, String title, Map<String, String> sections) {
+
+    /** Parses every block of a file's text. */
+    static List<ConformanceBlock> parse(String file, String text) {
+        List<ConformanceBlock> blocks = new ArrayList<>();
+        String title = null;
+        int number = 0;
+        Map<String, String> sections = null;
+        String section = null;
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith("=== ")) {
+                if (title != null) {
+                    close(sections, section, lines);
+                    blocks.add(new ConformanceBlock(file, number, title, sections));
+                }
+                title = line.substring(4).trim();
+                number++;
+                sections = new LinkedHashMap<>();
+                section = null;
+                lines.clear();
+            } else if (line.startsWith("--- ") && sections != null) {
+                close(sections, section, lines);
+                lines.clear();
+                String header = line.substring(4).trim();
+                int colon = header.indexOf(':');
+                if (colon > 0) {
+                    sections.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+                    section = null;
+                } else {
+                    section = header;
+                }
+            } else if (section != null) {
+                lines.add(line);
+            }
+        }
+        if (title != null) {
+            close(sections, section, lines);
+            blocks.add(new ConformanceBlock(file, number, title, sections));
+        }
+        return blocks;
+    }
+
+    private static void close(Map<String, String> sections, @Nullable String section, List<String> lines) {
+        if (section == null) {
+            return;
+        }
+        boolean chomp = section.endsWith(" chomp");
+        String name = chomp ? section.substring(0, section.length() - " chomp".length()).trim() : section;
+        int from = 0;
+        int to = lines.size();
+        while (from < to && lines.get(from).isBlank()) {
+            from++;
+        }
+        while (to > from && lines.get(to - 1).isBlank()) {
+            to--;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String l : lines.subList(from, to)) {
+            sb.append(l).append('\n');
+        }
+        if (chomp && sb.length() > 0) {
+            sb.setLength(sb.length() - 1);
+        }
+        sections.put(name, sb.toString());
+    }
+
+    @Nullable String get(String name) {
+        return sections.get(name);
+    }
+
+    String getOrEmpty(String name) {
+        String s = sections.get(name);
+        return s == null ? "" : s;
+    }
+
+    /** The non-empty lines of a section. */
+    List<String> lines(String name) {
+        List<String> out = new ArrayList<>();
+        for (String l : getOrEmpty(name).split("\n")) {
+            if (!l.isBlank()) {
+                out.add(l.strip());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return file + " TEST " + number + ": " + title;
+    }
+}

@@ -1,0 +1,202 @@
+package io.dynup.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+
+import io.dynup.testing.Dynup;
+import io.dynup.testing.RawClient;
+
+/**
+ * Runs the blocks of {@code conformance/lua/*.t} (format: {@link ConformanceBlock}) against a server, one
+ * dynamic test per block: a fresh server per block, one request, then the status, body, headers and the error
+ * log lines the block expects or forbids. The server is dynup ({@link LuaConformanceTest}) or a real nginx with
+ * lua-nginx-module ({@link LuaConformanceNginxIT}), so the expectations are shown to be OpenResty's.
+ */
+final class ConformanceRunner {
+
+    private static final String DIR = "/conformance/lua";
+
+    /** A server that runs one block's configuration. */
+    interface Target {
+        /**
+         * Starts the block's configuration (see {@link #nginxConf}), listening on {@code port}.
+         *
+         * @throws Exception when the configuration is refused; the message carries the error
+         */
+        Running start(ConformanceBlock b, int port) throws Exception;
+    }
+
+    /** A started server: the error log so far, and a stop that waits for its log phase and timers to end. */
+    interface Running extends AutoCloseable {
+        String log();
+
+        @Override
+        void close();
+    }
+
+    private ConformanceRunner() {
+    }
+
+    /** One container per file, one test per block that {@code runs} accepts. */
+    static Stream<DynamicNode> tests(Target target, Predicate<ConformanceBlock> runs)
+            throws IOException, URISyntaxException {
+        Path dir = Path.of(ConformanceRunner.class.getResource(DIR).toURI());
+        List<DynamicNode> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path file : list.filter(p -> p.toString().endsWith(".t")).sorted().toList()) {
+                String name = file.getFileName().toString();
+                List<DynamicTest> tests = new ArrayList<>();
+                for (ConformanceBlock b : ConformanceBlock.parse(name, Files.readString(file))) {
+                    if (runs.test(b)) {
+                        tests.add(DynamicTest.dynamicTest("TEST " + b.number() + ": " + b.title(), file.toUri(),
+                                                          () -> run(target, b)));
+                    }
+                }
+                files.add(DynamicContainer.dynamicContainer(name, file.toUri(), tests.stream()));
+            }
+        }
+        assertThat(files).as("conformance files in %s", DIR).isNotEmpty();
+        return files.stream();
+    }
+
+    /**
+     * The block's configuration: {@code main} directives, the stream block if any, then
+     * {@code http { http_config server { listen; config } }} with {@code $TEST_NGINX_SERVER_PORT} replaced, and
+     * {@code $TEST_NGINX_HTML_DIR} by {@code htmlDir}, where the block's {@code user_files} are written.
+     */
+    static String nginxConf(ConformanceBlock b, int port, String main, String httpPrefix, Path htmlDir)
+            throws IOException {
+        writeUserFiles(b, htmlDir);
+        StringBuilder conf = new StringBuilder(main).append("events {}\n");
+        String stream = b.get("stream_config");
+        if (stream != null) {
+            conf.append("stream {\n").append(stream).append("}\n");
+        }
+        conf.append("http {\n").append(httpPrefix).append(b.getOrEmpty("http_config"))
+            .append("server {\nlisten 127.0.0.1:").append(port).append(";\n")
+            .append(b.getOrEmpty("config")).append("}\n}\n");
+        return conf.toString().replace("$TEST_NGINX_SERVER_PORT", Integer.toString(port))
+                   .replace("$TEST_NGINX_HTML_DIR", htmlDir.toString());
+    }
+
+    /** Test::Nginx's {@code user_files}: {@code >>> name} lines, each followed by the file's text. */
+    private static void writeUserFiles(ConformanceBlock b, Path dir) throws IOException {
+        String name = null;
+        StringBuilder text = new StringBuilder();
+        for (String line : (b.getOrEmpty("user_files") + ">>> \n").split("\n", -1)) {
+            if (line.startsWith(">>> ")) {
+                if (name != null) {
+                    Path file = dir.resolve(name);
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, text);
+                }
+                name = line.substring(4).strip();
+                text.setLength(0);
+            } else if (name != null) {
+                text.append(line).append('\n');
+            }
+        }
+    }
+
+    static void run(Target target, ConformanceBlock b) throws Exception {
+        String skip = b.get("SKIP");
+        Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
+        int port = Dynup.freePort();
+        if (b.get("must_die") != null) {
+            assertThatThrownBy(() -> target.start(b, port).close())
+                    .as("%s: the configuration must be refused", b)
+                    .satisfies(e -> {
+                        for (String line : b.lines("error_log")) {
+                            assertThat(e.getMessage()).as("%s: error", b).contains(line);
+                        }
+                    });
+            return;
+        }
+        Running server = target.start(b, port);
+        try {
+            if (b.get("abort") != null) {
+                assertThatThrownBy(() -> RawClient.exchange(port, request(b)))
+                        .as("%s: the response must be cut", b).isInstanceOf(IOException.class);
+            } else {
+                checkResponse(b, RawClient.exchange(port, request(b)), server);
+            }
+            for (String line : b.lines("error_log")) {
+                // the log phase and timers run after the response went out
+                Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                        () -> assertThat(server.log()).as("error log of %s", b).contains(line));
+            }
+        } finally {
+            server.close();
+        }
+        for (String line : b.lines("no_error_log")) {
+            assertThat(server.log()).as("error log of %s", b).doesNotContain(line);
+        }
+    }
+
+    private static void checkResponse(ConformanceBlock b, RawClient.Response response, Running server) {
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        String context = b + "\n--- body:\n" + body + "\n--- error log:\n" + server.log();
+        String code = b.get("error_code");
+        assertThat(response.status()).as("status of %s", context)
+                .isEqualTo(code == null || code.isEmpty() ? 200 : Integer.parseInt(code.strip()));
+        String exact = b.get("response_body");
+        if (exact != null) {
+            assertThat(body).as("body of %s", context).isEqualTo(exact);
+        }
+        for (String h : b.lines("response_headers")) {
+            if (h.startsWith("!")) {
+                assertThat(response.header(h.substring(1).strip())).as("header %s of %s", h, context).isNull();
+            } else {
+                int colon = h.indexOf(':');
+                assertThat(response.header(h.substring(0, colon).strip())).as("header %s of %s", h, context)
+                        .isEqualTo(h.substring(colon + 1).strip());
+            }
+        }
+        String like = b.get("response_body_like");
+        if (like != null) {
+            assertThat(Pattern.compile(like.strip(), Pattern.DOTALL).matcher(body).find())
+                    .as("body of %s matches /%s/", context, like.strip()).isTrue();
+        }
+    }
+
+    private static String request(ConformanceBlock b) {
+        String req = b.getOrEmpty("request");
+        int blank = req.indexOf("\n\n");
+        String line = (blank < 0 ? req : req.substring(0, blank)).strip();
+        String body = blank < 0 ? null : req.substring(blank + 2);
+        if (body != null && body.endsWith("\n")) {
+            body = body.substring(0, body.length() - 1);
+        }
+        StringBuilder sb = new StringBuilder(line)
+                .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        for (String h : b.lines("more_headers")) {
+            sb.append(h).append("\r\n");
+        }
+        if (body != null) {
+            sb.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+        }
+        sb.append("\r\n");
+        if (body != null) {
+            sb.append(body);
+        }
+        return sb.toString();
+    }
+}
