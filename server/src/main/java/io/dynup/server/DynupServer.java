@@ -28,6 +28,7 @@ import io.dynup.internal.Ticker;
 import io.dynup.model.HostResolver;
 import io.dynup.model.UpstreamConfig;
 import io.dynup.proxy.ProxyModule;
+import io.dynup.state.StateFiles;
 import io.dynup.upstream.DnsUpdater;
 import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
@@ -57,6 +58,7 @@ public final class DynupServer implements AutoCloseable {
 
     private final HostResolver resolver = HostResolver.system();
     private final Balancers balancers = new Balancers(Ticker.system());
+    private final StateFiles stateFiles = new StateFiles();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService background;
@@ -71,7 +73,8 @@ public final class DynupServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver));
+        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver), null, stateFiles);
+        registry.takeOver();
         upstreams = new UpstreamService(registry, resolver, background);
         dns = DnsUpdater.start(upstreams, background);
         HttpRuntime runtime = runtime(config, upstreams);
@@ -99,8 +102,9 @@ public final class DynupServer implements AutoCloseable {
     /**
      * nginx's reload (SIGHUP): the new configuration is parsed and bound first; if anything fails, the old one
      * keeps running and the error is logged. Otherwise new connections get the new configuration (requests in
-     * flight finish on the old one), listeners follow the new {@code listen}s, and upstreams whose block did not
-     * change keep their run-time changes and peer state.
+     * flight finish on the old one), listeners follow the new {@code listen}s, and upstreams keep their
+     * run-time changes and peer counters, replayed on an edited block (docs/STATE.md); a change that races the
+     * reload lands once, on the new upstream.
      *
      * @return whether the new configuration took effect
      */
@@ -108,12 +112,14 @@ public final class DynupServer implements AutoCloseable {
         try {
             Config config = loader.get();
             UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver),
-                                                             upstreams.registry());
+                                                             upstreams.registry(), stateFiles);
             UpstreamService service = new UpstreamService(registry, resolver, background);
             HttpRuntime runtime = runtime(config, service);
-            if (http != null && runtime != null) {
-                http.update(runtime);
-            }
+            registry.takeOver(() -> {
+                if (http != null && runtime != null) {
+                    http.update(runtime);
+                }
+            });
             dns.close();
             dns = DnsUpdater.start(service, background);
             upstreams = service;
@@ -187,6 +193,7 @@ public final class DynupServer implements AutoCloseable {
         }
         dns.close();
         background.shutdownNow();
+        stateFiles.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
     }
