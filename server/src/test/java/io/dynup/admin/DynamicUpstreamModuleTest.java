@@ -55,6 +55,27 @@ class DynamicUpstreamModuleTest {
     }
 
     @Test
+    void diffShowsRuntimeChangesAndResetUndoesThem() {
+        assertThat(ask("upstream=backend&diff=")).isEqualTo(new DynamicUpstreamModule.Answer(200, ""));
+        assertThat(ask("upstream=backend&reset=").status()).isEqualTo(304);
+        ask("upstream=backend&server=127.0.0.1:9090&weight=3");
+        ask("upstream=backend&remove=&server=127.0.0.1:9092");
+
+        assertThat(ask("upstream=backend&diff=")).isEqualTo(new DynamicUpstreamModule.Answer(200,
+                "changed 127.0.0.1:9090 addr=127.0.0.1:9090 weight=3 max_fails=1 fail_timeout=10 max_conns=0 "
+                + "base=weight=1,max_fails=1,fail_timeout=10,max_conns=0\n"
+                + "removed 127.0.0.1:9092 addr=127.0.0.1:9092 base=weight=1,max_fails=1,fail_timeout=10,max_conns=0"
+                + ",backup\n"));
+        assertThat(ask("upstream=backend&reset=&weight=2&server=127.0.0.1:9090")).isEqualTo(
+                new DynamicUpstreamModule.Answer(400, "reset and other changes at once are not allowed"));
+        assertThat(ask("upstream=backend&reset=")).isEqualTo(new DynamicUpstreamModule.Answer(200,
+                "server 127.0.0.1:9090 addr=127.0.0.1:9090 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0;\n"
+                + "server 127.0.0.1:9092 addr=127.0.0.1:9092 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0"
+                + " backup;\n"));
+        assertThat(ask("upstream=backend&diff=").body()).isEmpty();
+    }
+
+    @Test
     void listsPeersPlainAndVerbose() {
         assertThat(ask("upstream=backend")).isEqualTo(new DynamicUpstreamModule.Answer(200,
                 "server 127.0.0.1:9090 addr=127.0.0.1:9090;\nserver 127.0.0.1:9092 addr=127.0.0.1:9092 backup;\n"));
