@@ -232,7 +232,8 @@ public final class Overlay {
 
     private static String parameters(PeerSpec p, char sep) {
         return "weight=" + p.weight() + sep + "max_fails=" + p.maxFails() + sep + "fail_timeout=" + p.failTimeout()
-               + sep + "max_conns=" + p.maxConns() + (p.backup() ? sep + "backup" : "") + (p.down() ? sep + "down" : "");
+               + sep + "max_conns=" + p.maxConns() + (p.backup() ? sep + "backup" : "")
+               + (p.down() ? sep + "down" : "");
     }
 
     private static PeerSpec spec(Key key, Map<String, String> params) {

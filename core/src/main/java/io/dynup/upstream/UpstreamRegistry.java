@@ -32,7 +32,7 @@ public final class UpstreamRegistry {
         takeOver();
     }
 
-    /** A reload without state files: {@link #UpstreamRegistry(List, UpstreamRegistry, ChangeJournal.Store)}, in service. */
+    /** A reload without state files, in service (see the three-argument constructor and {@link #takeOver()}). */
     public UpstreamRegistry(List<UpstreamSpec> specs, @Nullable UpstreamRegistry previous) {
         this(specs, previous, ChangeJournal.Store.NONE);
         takeOver();

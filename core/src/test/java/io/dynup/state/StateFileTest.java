@@ -95,7 +95,8 @@ class StateFileTest {
         assertThat(before.get(0)).startsWith("127.0.0.1:7 ");
         String text = Files.readString(file());
         assertThat(text).startsWith("# dynup state of http upstream \"backend\"")
-                .contains("removed 127.0.0.1:2 addr=127.0.0.1:2 base=weight=1,max_fails=1,fail_timeout=10,max_conns=0\n")
+                .contains("removed 127.0.0.1:2 addr=127.0.0.1:2 base=weight=1,max_fails=1,fail_timeout=10,"
+                          + "max_conns=0\n")
                 .contains("changed 127.0.0.1:3 addr=127.0.0.1:3 weight=1 max_fails=1 fail_timeout=10 max_conns=0 down"
                           + " base=");
         assertThat(Files.exists(dir.resolve("backend.state.bad"))).isFalse();
