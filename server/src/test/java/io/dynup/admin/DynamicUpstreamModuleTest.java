@@ -2,6 +2,7 @@ package io.dynup.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -9,9 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamKind;
 import io.dynup.model.UpstreamSpec;
+import io.dynup.upstream.ChangeJournal;
 import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
 
@@ -73,6 +76,34 @@ class DynamicUpstreamModuleTest {
                 + "server 127.0.0.1:9092 addr=127.0.0.1:9092 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0"
                 + " backup;\n"));
         assertThat(ask("upstream=backend&diff=").body()).isEmpty();
+    }
+
+    @Test
+    void aChangeTheStateFileCannotTakeAnswers500AndChangesNothing() {
+        ChangeJournal full = new ChangeJournal() {
+            @Override
+            public Overlay stored() {
+                return Overlay.EMPTY;
+            }
+
+            @Override
+            public void record(UpstreamSpec config, List<PeerSpec> peers) throws IOException {
+                throw new IOException("state file \"/var/lib/dynup/b.state\": write failed (No space left on device)");
+            }
+
+            @Override
+            public void compact(UpstreamSpec config, List<PeerSpec> peers) {
+            }
+        };
+        UpstreamRegistry registry = new UpstreamRegistry(List.of(UpstreamSpec.of("b", UpstreamKind.HTTP,
+                List.of(peer("127.0.0.1:9090", false)))), null, spec -> full);
+        registry.takeOver();
+        UpstreamService failing = new UpstreamService(registry, host -> new java.net.InetAddress[0], Runnable::run);
+
+        assertThat(DynamicUpstreamModule.answer(new QueryArgs("upstream=b&add=&server=127.0.0.1:9091"), failing))
+                .isEqualTo(new DynamicUpstreamModule.Answer(500,
+                        "state file \"/var/lib/dynup/b.state\": write failed (No space left on device)"));
+        assertThat(failing.getPeers(UpstreamKind.HTTP, "b").get()).hasSize(1);
     }
 
     @Test
