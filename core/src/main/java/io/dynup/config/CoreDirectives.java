@@ -48,7 +48,8 @@ public final class CoreDirectives {
             simple("ip_hash", 0, 0, HTTP_UPSTREAM),
             simple("hash", 1, 2, HTTP_UPSTREAM, STREAM_UPSTREAM),
             simple("random", 0, 2, HTTP_UPSTREAM, STREAM_UPSTREAM),
-            simple("dns_update", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM));
+            simple("dns_update", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("state", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM));
 
     private CoreDirectives() {
     }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class UpstreamConfig {
     public static List<UpstreamSpec> bind(Config config, HostResolver resolver) {
         List<UpstreamSpec> out = new ArrayList<>();
         Map<UpstreamKind, Set<String>> names = new EnumMap<>(UpstreamKind.class);
+        Map<String, String> stateFiles = new HashMap<>();
         for (UpstreamKind kind : UpstreamKind.values()) {
             names.put(kind, new HashSet<>());
             for (Directive block : config.all(kind.configName())) {
@@ -57,7 +59,13 @@ public final class UpstreamConfig {
                     if (!names.get(kind).add(up.arg(0))) {
                         throw ConfigException.at(up.pos(), "duplicate upstream \"%s\"", up.arg(0));
                     }
-                    out.add(bindUpstream(up, kind, resolver));
+                    UpstreamSpec spec = bindUpstream(up, kind, resolver);
+                    String owner = spec.state() == null ? null : stateFiles.putIfAbsent(spec.state(), spec.name());
+                    if (owner != null) {
+                        throw ConfigException.at(up.pos(), "state file \"%s\" is already used by upstream \"%s\"",
+                                                 spec.state(), owner);
+                    }
+                    out.add(spec);
                 }
             }
         }
@@ -73,6 +81,7 @@ public final class UpstreamConfig {
         Duration keepaliveTimeout = UpstreamSpec.DEFAULT_KEEPALIVE_TIMEOUT;
         int keepaliveRequests = UpstreamSpec.DEFAULT_KEEPALIVE_REQUESTS;
         Duration dnsUpdate = null;
+        String state = null;
         List<PeerSpec> peers = new ArrayList<>();
         Directive firstBackup = null;
 
@@ -109,6 +118,10 @@ public final class UpstreamConfig {
                     dnsUpdate = ConfigValues.parseTime(d.arg(0)).filter(t -> !t.isZero()).orElseThrow(
                             () -> ConfigException.at(d.pos(), "\"%s\" directive invalid value", d.name()));
                     break;
+                case "state":
+                    // as nginx resolves relative paths: from the file that holds the directive
+                    state = d.pos().file().resolveSibling(d.arg(0)).toAbsolutePath().normalize().toString();
+                    break;
                 case "least_conn":
                 case "ip_hash":
                 case "hash":
@@ -132,7 +145,7 @@ public final class UpstreamConfig {
             throw ConfigException.at(up.pos(), "no servers are inside upstream");
         }
         return new UpstreamSpec(up.arg(0), kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
-                                dnsUpdate, peers, up.pos());
+                                dnsUpdate, peers, up.pos(), state);
     }
 
     private static Balancing method(Directive d) {

@@ -17,10 +17,12 @@ import io.dynup.config.SourcePos;
  * @param keepalive         idle upstream connections kept per worker; 0 = none
  * @param dnsUpdate         how often host names of peers are resolved again, or null for never
  * @param pos               where the block starts in the config, or null for upstreams made in code
+ * @param state             the {@code state} file (absolute) keeping its run-time changes, or null (docs/STATE.md)
  */
 public record UpstreamSpec(String name, UpstreamKind kind, @Nullable String zone, Balancing balancing,
                            int keepalive, Duration keepaliveTimeout, int keepaliveRequests,
-                           @Nullable Duration dnsUpdate, List<PeerSpec> peers, @Nullable SourcePos pos) {
+                           @Nullable Duration dnsUpdate, List<PeerSpec> peers, @Nullable SourcePos pos,
+                           @Nullable String state) {
 
     public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_KEEPALIVE_REQUESTS = 1000;
@@ -41,6 +43,14 @@ public record UpstreamSpec(String name, UpstreamKind kind, @Nullable String zone
         }
     }
 
+    /** An upstream without a state file. */
+    public UpstreamSpec(String name, UpstreamKind kind, @Nullable String zone, Balancing balancing, int keepalive,
+                        Duration keepaliveTimeout, int keepaliveRequests, @Nullable Duration dnsUpdate,
+                        List<PeerSpec> peers, @Nullable SourcePos pos) {
+        this(name, kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests, dnsUpdate, peers, pos,
+             null);
+    }
+
     /** A round-robin upstream with default settings, for code that builds upstreams without a config. */
     public static UpstreamSpec of(String name, UpstreamKind kind, List<PeerSpec> peers) {
         return new UpstreamSpec(name, kind, null, Balancing.ROUND_ROBIN, 0, DEFAULT_KEEPALIVE_TIMEOUT,
@@ -49,7 +59,13 @@ public record UpstreamSpec(String name, UpstreamKind kind, @Nullable String zone
 
     public UpstreamSpec withPeers(List<PeerSpec> peers) {
         return new UpstreamSpec(name, kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
-                                dnsUpdate, peers, pos);
+                                dnsUpdate, peers, pos, state);
+    }
+
+    /** The same upstream with its run-time changes kept in {@code state} (an absolute path), or nowhere. */
+    public UpstreamSpec withState(@Nullable String state) {
+        return new UpstreamSpec(name, kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
+                                dnsUpdate, peers, pos, state);
     }
 
     /** The same upstream as configured, wherever it sits in the file (reload compares with this). */
@@ -57,12 +73,13 @@ public record UpstreamSpec(String name, UpstreamKind kind, @Nullable String zone
         return name.equals(o.name) && kind == o.kind && java.util.Objects.equals(zone, o.zone)
                && balancing.equals(o.balancing) && keepalive == o.keepalive
                && keepaliveTimeout.equals(o.keepaliveTimeout) && keepaliveRequests == o.keepaliveRequests
-               && java.util.Objects.equals(dnsUpdate, o.dnsUpdate) && peers.equals(o.peers);
+               && java.util.Objects.equals(dnsUpdate, o.dnsUpdate) && peers.equals(o.peers)
+               && java.util.Objects.equals(state, o.state);
     }
 
     public UpstreamSpec withBalancing(Balancing balancing) {
         return new UpstreamSpec(name, kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
-                                dnsUpdate, peers, pos);
+                                dnsUpdate, peers, pos, state);
     }
 
     @Override

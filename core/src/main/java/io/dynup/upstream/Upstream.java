@@ -1,12 +1,18 @@
 package io.dynup.upstream;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dynup.model.Balancing;
+import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamKind;
 import io.dynup.model.UpstreamSpec;
@@ -18,6 +24,8 @@ import io.dynup.model.UpstreamSpec;
  */
 public final class Upstream {
 
+    private static final Logger logger = LoggerFactory.getLogger(Upstream.class);
+
     private final UpstreamSpec config;
     /** Writers only; held for the time it takes to build one snapshot, never while notifying. */
     final ReentrantLock writeLock = new ReentrantLock();
@@ -27,6 +35,12 @@ public final class Upstream {
      * Guarded by {@link #writeLock} (and the constructor).
      */
     private long nextPeerId;
+    /** Guarded by {@link #writeLock}; set once, when the upstream starts. */
+    private ChangeJournal journal = ChangeJournal.NONE;
+    /** Guarded by {@link #writeLock}: set when a reload replaced or removed this upstream. */
+    private boolean retired;
+    /** Guarded by {@link #writeLock}: the upstream that replaced this one, null if it was removed. */
+    private @Nullable Upstream successor;
 
     Upstream(UpstreamSpec config) {
         this.config = config;
@@ -72,6 +86,103 @@ public final class Upstream {
     /** The upstream as it is now: the configured settings with the current peers. */
     public UpstreamSpec currentSpec() {
         return config.withPeers(snapshot.specs());
+    }
+
+    /**
+     * Locks the upstream that stands for this one now: itself, or, when a reload replaced it, its successor
+     * (so a change that raced a reload lands once, on the new upstream). Null when a reload removed it.
+     */
+    @Nullable Upstream lockLive() {
+        Upstream u = this;
+        while (true) {
+            u.writeLock.lock();
+            if (!u.retired) {
+                return u;
+            }
+            Upstream next = u.successor;
+            u.writeLock.unlock();
+            if (next == null) {
+                return null;
+            }
+            u = next;
+        }
+    }
+
+    /** Caller holds {@link #writeLock}. */
+    ChangeJournal journal() {
+        return journal;
+    }
+
+    /**
+     * Builds the first snapshot: {@code overlay} replayed on the config. {@code predecessor} is the upstream
+     * this one replaces on reload (its lock held by the caller): its peers' ids and counters carry over.
+     * Caller holds {@link #writeLock}.
+     */
+    void prepare(Overlay overlay, @Nullable Upstream predecessor) {
+        Overlay.Applied applied = overlay.applyTo(config.peers());
+        for (Overlay.Entry e : applied.overruled()) {
+            logger.info("{} upstream \"{}\": the config line of peer {} changed since it was changed at run time; "
+                        + "the config wins", kind().configName(), name(), e.key());
+        }
+        List<Peer> carried = List.of();
+        long generation = 1;
+        nextPeerId = 0;
+        if (predecessor != null) {
+            carried = predecessor.snapshot.all();
+            nextPeerId = predecessor.nextPeerId;
+            generation = predecessor.snapshot.generation() + 1;
+        }
+        List<Peer> peers = peersFor(applied.peers(), carried);
+        snapshot = new UpstreamSnapshot(generation, tier(peers, false), tier(peers, true));
+    }
+
+    /**
+     * Puts the prepared upstream in service: its changes go to {@code journal} (rewritten now against this
+     * config) and {@code predecessor}, if any, is retired, forwarding later changes here. Caller holds both locks.
+     */
+    void commit(ChangeJournal journal, @Nullable Upstream predecessor) {
+        this.journal = journal;
+        try {
+            journal.compact(config, snapshot.specs());
+        } catch (IOException e) {
+            logger.error("{} upstream \"{}\": {}", kind().configName(), name(), e.getMessage());
+        }
+        if (predecessor != null) {
+            predecessor.retire(this);
+        }
+    }
+
+    /** Caller holds {@link #writeLock}; {@code successor} null when a reload removed this upstream. */
+    void retire(@Nullable Upstream successor) {
+        this.retired = true;
+        this.successor = successor;
+    }
+
+    /**
+     * Peers for {@code specs}: a spec whose peer (server and address) is in {@code current} keeps that peer's id
+     * and counters, the others are new. Caller holds {@link #writeLock}.
+     */
+    List<Peer> peersFor(List<PeerSpec> specs, List<Peer> current) {
+        Map<Overlay.Key, Peer> existing = new HashMap<>();
+        for (Peer p : current) {
+            existing.putIfAbsent(Overlay.Key.of(p.spec()), p);
+        }
+        List<Peer> out = new ArrayList<>(specs.size());
+        for (PeerSpec spec : specs) {
+            Peer p = existing.remove(Overlay.Key.of(spec));
+            out.add(p != null ? new Peer(p.id(), spec, p.state()) : newPeer(spec));
+        }
+        return out;
+    }
+
+    static List<Peer> tier(List<Peer> peers, boolean backup) {
+        List<Peer> out = new ArrayList<>();
+        for (Peer p : peers) {
+            if (p.backup() == backup) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Caller holds {@link #writeLock}. */

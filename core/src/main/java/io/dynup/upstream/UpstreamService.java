@@ -1,5 +1,6 @@
 package io.dynup.upstream;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.model.HostResolver;
+import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.Result;
@@ -291,6 +293,38 @@ public final class UpstreamService {
     }
 
     /**
+     * How the upstream differs from its configuration now: one entry per peer added, changed or removed at
+     * run time, with the config parameters it differs from (what its {@code state} file keeps).
+     */
+    public Result<Overlay> diff(UpstreamKind kind, String upstream) {
+        Upstream u = registry.find(kind, upstream);
+        return u == null ? Result.fail(UPSTREAM_NOT_FOUND)
+                : Result.ok(Overlay.of(u.config().peers(), u.snapshot().specs()));
+    }
+
+    /**
+     * Puts an upstream back to its configuration, as one change: run-time additions go, removed and changed
+     * config peers come back as configured; peers that stay keep their counters. False when there was no
+     * difference.
+     */
+    public Result<Boolean> reset(UpstreamKind kind, String upstream) {
+        return mutate(kind, upstream, draft -> {
+            List<PeerSpec> config = draft.upstream.config().peers();
+            if (Overlay.of(config, draft.specs()).isEmpty()) {
+                return Result.ok(false);
+            }
+            List<Peer> current = new ArrayList<>(draft.primary);
+            current.addAll(draft.backup);
+            List<Peer> peers = draft.upstream.peersFor(config, current);
+            draft.primary.clear();
+            draft.primary.addAll(Upstream.tier(peers, false));
+            draft.backup.clear();
+            draft.backup.addAll(Upstream.tier(peers, true));
+            return Result.ok(true);
+        }, "reset to its configuration");
+    }
+
+    /**
      * Resolves the host names of an upstream's peers again (the {@code dns_update} timer calls this off the
      * event loops). Peers whose address is still returned keep their state; new addresses become peers with
      * the parameters of their server's other peers; a failed lookup keeps what was there.
@@ -392,6 +426,17 @@ public final class UpstreamService {
             this.primary = new ArrayList<>(base.primary());
             this.backup = new ArrayList<>(base.backup());
         }
+
+        List<PeerSpec> specs() {
+            List<PeerSpec> specs = new ArrayList<>(primary.size() + backup.size());
+            for (Peer p : primary) {
+                specs.add(p.spec());
+            }
+            for (Peer p : backup) {
+                specs.add(p.spec());
+            }
+            return specs;
+        }
     }
 
     private Result<Boolean> mutate(UpstreamKind kind, String name, Edit edit, String description) {
@@ -401,7 +446,11 @@ public final class UpstreamService {
         }
         UpstreamSnapshot before;
         UpstreamSnapshot after;
-        u.writeLock.lock();
+        // a reload may have replaced the upstream since it was found: the change goes to its successor
+        u = u.lockLive();
+        if (u == null) {
+            return Result.fail(UPSTREAM_NOT_FOUND);
+        }
         try {
             before = u.snapshot();
             long nextId = u.nextPeerId();
@@ -411,6 +460,14 @@ public final class UpstreamService {
                 // peers the edit made were never published: their ids go back, so nothing at all changed
                 u.rewindPeerIds(nextId);
                 return r;
+            }
+            try {
+                u.journal().record(u.config(), draft.specs());
+            } catch (IOException e) {
+                logger.error("{} upstream \"{}\": {} failed: {}", kind.configName(), u.name(), description,
+                             e.getMessage());
+                u.rewindPeerIds(nextId);
+                return Result.fail(e.getMessage());
             }
             after = u.publish(draft.primary, draft.backup);
         } finally {

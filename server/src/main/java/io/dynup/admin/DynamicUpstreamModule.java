@@ -15,6 +15,7 @@ import io.dynup.http.HttpModule;
 import io.dynup.http.LocationConfig;
 import io.dynup.http.route.Location;
 import io.dynup.http.wire.Method;
+import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.Result;
@@ -27,7 +28,9 @@ import io.netty.buffer.ByteBufUtil;
 /**
  * ngx_dynamic_upstream's HTTP query API: {@code location /dynamic { dynamic_upstream; }}, answering
  * {@code ?upstream=backend[&verbose=]} with the peers and {@code &server=X&add=|remove=|up=|down=|weight=...}
- * with a change, in the module's text format and status codes (REFERENCE.md section 2). Every change goes
+ * with a change, in the module's text format and status codes (REFERENCE.md section 2); dynup adds
+ * {@code &diff=} (the run-time changes over the config, in the state file's line format) and {@code &reset=}
+ * (back to the config; 304 when already there), docs/STATE.md. Every change goes
  * through {@link UpstreamService}; a malformed request answers 400 and changes nothing (the reference aborts
  * a worker on {@code peer=} without {@code server=}).
  */
@@ -72,6 +75,13 @@ public final class DynamicUpstreamModule implements HttpModule {
         if (!service.read(kind, upstream).ok()) {
             return new Answer(404, "upstream is not found");
         }
+        if (q.has("diff")) {
+            StringBuilder sb = new StringBuilder();
+            for (Overlay.Entry e : service.diff(kind, upstream).get().entries()) {
+                sb.append(e.line()).append('\n');
+            }
+            return new Answer(200, sb.toString());
+        }
         boolean add = q.has("add");
         boolean remove = q.has("remove");
         boolean up = q.has("up");
@@ -102,6 +112,16 @@ public final class DynamicUpstreamModule implements HttpModule {
             return new Answer(400, update.error());
         }
         boolean change = add || remove || !params.isEmpty();
+        if (q.has("reset")) {
+            if (change) {
+                return new Answer(400, "reset and other changes at once are not allowed");
+            }
+            Result<Boolean> r = service.reset(kind, upstream);
+            if (!r.ok()) {
+                return failure(r.error());
+            }
+            return r.get() ? new Answer(200, list(service.getPeers(kind, upstream).get(), true)) : new Answer(304, "");
+        }
         boolean verbose = q.has("verbose") || change;
         String server = q.get("server");
         if (change && (server == null || server.isEmpty())) {
@@ -117,14 +137,19 @@ public final class DynamicUpstreamModule implements HttpModule {
                 r = service.updatePeer(kind, upstream, server, update.get());
             }
             if (!r.ok()) {
-                String err = r.error();
-                return new Answer(err.startsWith("can't change server type") ? 412 : 400, err);
+                return failure(r.error());
             }
             if (!r.get() && (add || remove)) {
                 return new Answer(304, "");
             }
         }
         return new Answer(200, list(service.getPeers(kind, upstream).get(), verbose));
+    }
+
+    /** 412 for a tier switch, 500 when the state file could not take the change, else 400. */
+    private static Answer failure(String err) {
+        return new Answer(err.startsWith("can't change server type") ? 412 : err.startsWith("state file") ? 500 : 400,
+                          err);
     }
 
     /** {@code server <server> addr=<name>[ weight=.. max_fails=.. fail_timeout=.. max_conns=.. conns=..][ down][ backup];} */

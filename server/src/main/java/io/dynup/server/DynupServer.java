@@ -39,6 +39,7 @@ import io.dynup.proxy.ProxyModule;
 import io.dynup.stream.StreamDirectives;
 import io.dynup.stream.StreamRuntime;
 import io.dynup.stream.StreamServer;
+import io.dynup.state.StateFiles;
 import io.dynup.upstream.DnsUpdater;
 import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
@@ -74,6 +75,7 @@ public final class DynupServer implements AutoCloseable {
     private final HostResolver resolver = HostResolver.system();
     private final Balancers balancers = new Balancers(Ticker.system());
     private final LogFiles logFiles;
+    private final StateFiles stateFiles = new StateFiles();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService background;
@@ -93,7 +95,8 @@ public final class DynupServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver));
+        UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver), null, stateFiles);
+        registry.takeOver();
         upstreams = new UpstreamService(registry, resolver, background);
         dns = DnsUpdater.start(upstreams, background);
         HttpRuntime runtime = runtime(config, upstreams);
@@ -126,8 +129,9 @@ public final class DynupServer implements AutoCloseable {
     /**
      * nginx's reload (SIGHUP): the new configuration is parsed and bound first; if anything fails, the old one
      * keeps running and the error is logged. Otherwise new connections get the new configuration (requests in
-     * flight finish on the old one), listeners follow the new {@code listen}s, and upstreams whose block did not
-     * change keep their run-time changes and peer state.
+     * flight finish on the old one), listeners follow the new {@code listen}s, and upstreams keep their
+     * run-time changes and peer counters, replayed on an edited block (docs/STATE.md); a change that races the
+     * reload lands once, on the new upstream.
      *
      * @return whether the new configuration took effect
      */
@@ -135,22 +139,24 @@ public final class DynupServer implements AutoCloseable {
         try {
             Config config = loader.get();
             UpstreamRegistry registry = new UpstreamRegistry(UpstreamConfig.bind(config, resolver),
-                                                             upstreams.registry());
+                                                             upstreams.registry(), stateFiles);
             UpstreamService service = new UpstreamService(registry, resolver, background);
             HttpRuntime runtime = runtime(config, service);
             StreamRuntime streamRuntime = StreamRuntime.build(config, registry, balancers);
-            if (http != null && runtime != null) {
-                http.update(runtime);
-                runtime.activate(workers);
-                HttpRuntime old = this.runtime;
-                this.runtime = runtime;
-                if (old != null) {
-                    old.retire();
+            registry.takeOver(() -> {
+                if (http != null && runtime != null) {
+                    http.update(runtime);
+                    runtime.activate(workers);
+                    HttpRuntime old = this.runtime;
+                    this.runtime = runtime;
+                    if (old != null) {
+                        old.retire();
+                    }
+                } else if (runtime != null) {
+                    runtime.retire();
                 }
-            } else if (runtime != null) {
-                runtime.retire();
-            }
-            updateStream(streamRuntime, service);
+                updateStream(streamRuntime, service);
+            });
             dns.close();
             dns = DnsUpdater.start(service, background);
             upstreams = service;
@@ -288,6 +294,7 @@ public final class DynupServer implements AutoCloseable {
         }
         dns.close();
         background.shutdownNow();
+        stateFiles.close();
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         // requests ending while the workers stop are logged: the log files close after them
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);

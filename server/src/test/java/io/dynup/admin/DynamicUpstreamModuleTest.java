@@ -2,6 +2,7 @@ package io.dynup.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -9,9 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamKind;
 import io.dynup.model.UpstreamSpec;
+import io.dynup.upstream.ChangeJournal;
 import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
 
@@ -52,6 +55,55 @@ class DynamicUpstreamModuleTest {
         assertThat(a.status()).isEqualTo(status);
         assertThat(a.body()).isEqualTo(body);
         assertThat(service.getPeers(UpstreamKind.HTTP, "backend").get()).hasSize(2);
+    }
+
+    @Test
+    void diffShowsRuntimeChangesAndResetUndoesThem() {
+        assertThat(ask("upstream=backend&diff=")).isEqualTo(new DynamicUpstreamModule.Answer(200, ""));
+        assertThat(ask("upstream=backend&reset=").status()).isEqualTo(304);
+        ask("upstream=backend&server=127.0.0.1:9090&weight=3");
+        ask("upstream=backend&remove=&server=127.0.0.1:9092");
+
+        assertThat(ask("upstream=backend&diff=")).isEqualTo(new DynamicUpstreamModule.Answer(200,
+                "changed 127.0.0.1:9090 addr=127.0.0.1:9090 weight=3 max_fails=1 fail_timeout=10 max_conns=0 "
+                + "base=weight=1,max_fails=1,fail_timeout=10,max_conns=0\n"
+                + "removed 127.0.0.1:9092 addr=127.0.0.1:9092 base=weight=1,max_fails=1,fail_timeout=10,max_conns=0"
+                + ",backup\n"));
+        assertThat(ask("upstream=backend&reset=&weight=2&server=127.0.0.1:9090")).isEqualTo(
+                new DynamicUpstreamModule.Answer(400, "reset and other changes at once are not allowed"));
+        assertThat(ask("upstream=backend&reset=")).isEqualTo(new DynamicUpstreamModule.Answer(200,
+                "server 127.0.0.1:9090 addr=127.0.0.1:9090 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0;\n"
+                + "server 127.0.0.1:9092 addr=127.0.0.1:9092 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0"
+                + " backup;\n"));
+        assertThat(ask("upstream=backend&diff=").body()).isEmpty();
+    }
+
+    @Test
+    void aChangeTheStateFileCannotTakeAnswers500AndChangesNothing() {
+        ChangeJournal full = new ChangeJournal() {
+            @Override
+            public Overlay stored() {
+                return Overlay.EMPTY;
+            }
+
+            @Override
+            public void record(UpstreamSpec config, List<PeerSpec> peers) throws IOException {
+                throw new IOException("state file \"/var/lib/dynup/b.state\": write failed (No space left on device)");
+            }
+
+            @Override
+            public void compact(UpstreamSpec config, List<PeerSpec> peers) {
+            }
+        };
+        UpstreamRegistry registry = new UpstreamRegistry(List.of(UpstreamSpec.of("b", UpstreamKind.HTTP,
+                List.of(peer("127.0.0.1:9090", false)))), null, spec -> full);
+        registry.takeOver();
+        UpstreamService failing = new UpstreamService(registry, host -> new java.net.InetAddress[0], Runnable::run);
+
+        assertThat(DynamicUpstreamModule.answer(new QueryArgs("upstream=b&add=&server=127.0.0.1:9091"), failing))
+                .isEqualTo(new DynamicUpstreamModule.Answer(500,
+                        "state file \"/var/lib/dynup/b.state\": write failed (No space left on device)"));
+        assertThat(failing.getPeers(UpstreamKind.HTTP, "b").get()).hasSize(1);
     }
 
     @Test
