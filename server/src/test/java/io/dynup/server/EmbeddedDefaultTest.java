@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The embedded default (what {@code bin/dynup} serves) on its real ports: the Synopsis' backends, traffic on
  * 8080 following changes made through the management server on 8888 (the Synopsis' Lua locations and the
- * reference module's HTTP API).
+ * reference module's HTTP API, the JSON API and the status page).
  */
 class EmbeddedDefaultTest {
 
@@ -61,10 +61,14 @@ class EmbeddedDefaultTest {
     }
 
     @Test
-    void theManagementServerRunsLua() throws Exception {
-        // without lua-lib's package, require fails inside the Lua handler: a 500 from Lua, not a 404
-        HttpResponse<String> status = get("http://127.0.0.1:8888/status");
-        assertThat(status.statusCode()).isIn(200, 500);
+    void theManagementServerServesTheJsonApiAndTheStatusPage() throws Exception {
+        HttpResponse<String> servers = get("http://127.0.0.1:8888/api/9/http/upstreams/backend/servers");
+        assertThat(servers.statusCode()).isEqualTo(200);
+        assertThat(servers.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(servers.body()).contains("\"server\":\"127.0.0.1:9090\"");
+        HttpResponse<String> page = get("http://127.0.0.1:8888/upstreams");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("backend").contains("127.0.0.1:9090");
         assertThat(get("http://127.0.0.1:8888/nosuch").statusCode()).isEqualTo(404);
     }
 
