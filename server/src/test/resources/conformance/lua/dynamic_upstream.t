@@ -2041,3 +2041,61 @@ current upstream: live
 --- error_code: 200
 --- no_error_log
 [error]
+
+=== TEST 58: a peer added from Lua to a stream upstream takes the next connection of a stream server
+--- stream_config
+upstream tcpback {
+    zone ztcpback 128k;
+    server 127.0.0.1:6001 down;
+}
+server {
+    listen 127.0.0.1:$TEST_NGINX_STREAM_PORT;
+    proxy_pass tcpback;
+}
+--- config
+location /backend {
+    content_by_lua_block { ngx.say("reached through the stream proxy") }
+}
+location /t {
+    content_by_lua_block {
+        local du = require "ngx.dynamic_upstream.stream"
+        ngx.say(du.add_peer("tcpback", "127.0.0.1:$TEST_NGINX_SERVER_PORT"))
+    }
+}
+--- request
+GET /t
+--- response_body
+truenilnil
+--- stream_request chomp
+GET /backend HTTP/1.0\r\nHost: localhost\r\n\r\n
+--- stream_response_like
+^HTTP/1\.[01] 200 .*\r\n\r\nreached through the stream proxy\n$
+--- error_code: 200
+--- no_error_log
+[error]
+
+=== TEST 59: a peer set down from Lua takes no new stream connection: the next one finds no live upstream
+--- stream_config
+upstream tcpback {
+    zone ztcpback 128k;
+    server 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+}
+server {
+    listen 127.0.0.1:$TEST_NGINX_STREAM_PORT;
+    proxy_pass tcpback;
+}
+--- config
+location /t {
+    content_by_lua_block {
+        local du = require "ngx.dynamic_upstream.stream"
+        ngx.say(du.set_peer_down("tcpback", "127.0.0.1:$TEST_NGINX_SERVER_PORT"))
+    }
+}
+--- request
+GET /t
+--- response_body
+truenilnil
+--- stream_response chomp
+--- error_code: 200
+--- error_log
+no live upstreams

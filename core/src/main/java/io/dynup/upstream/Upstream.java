@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,11 @@ public final class Upstream {
     private boolean retired;
     /** Guarded by {@link #writeLock}: the upstream that replaced this one, null if it was removed. */
     private @Nullable Upstream successor;
+    /**
+     * Idle keep-alive connections the data plane holds for this upstream (its per-event-loop pools live outside
+     * core); an adder, so that event loops counting on every reuse do not contend on one cache line.
+     */
+    private final LongAdder idleConnections = new LongAdder();
 
     Upstream(UpstreamSpec config) {
         this.config = config;
@@ -81,6 +87,16 @@ public final class Upstream {
     /** The current peers; one volatile read. */
     public UpstreamSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** The data plane took ({@code -1}) or put back ({@code +1}) an idle keep-alive connection. */
+    public void countIdleConnection(int delta) {
+        idleConnections.add(delta);
+    }
+
+    /** Idle keep-alive connections cached for this upstream now, over all event loops (Plus's {@code keepalive}). */
+    public long idleConnections() {
+        return idleConnections.sum();
     }
 
     /** The upstream as it is now: the configured settings with the current peers. */

@@ -34,7 +34,7 @@ import io.dynup.upstream.UpstreamSnapshot;
  * <pre>
  * GET                 /                                      [1,...,9]
  * GET                 /9/{http|stream}/upstreams             {name: upstream}
- * GET                 /9/{kind}/upstreams/{name}             {"peers": [...], "keepalive": 0, "zone": ...}
+ * GET                 /9/{kind}/upstreams/{name}             {"peers": [...], "keepalive": N, "zone": ...}
  * GET|POST            /9/{kind}/upstreams/{name}/servers     [server, ...] | 201 server
  * GET|PATCH|DELETE    /9/{kind}/upstreams/{name}/servers/{id}
  * POST                /9/{kind}/upstreams/{name}/batch       [{"op": "add"|"update"|"remove", ...}, ...]
@@ -418,8 +418,7 @@ final class UpstreamApi {
             g.writeEndObject();
         }
         g.writeEndArray();
-        // idle keep-alive connections live in the proxy's per-loop pools, which the admin API does not see
-        g.writeNumberField("keepalive", 0);
+        g.writeNumberField("keepalive", u.idleConnections());
         if (u.zone() != null) {
             g.writeStringField("zone", u.zone());
         }

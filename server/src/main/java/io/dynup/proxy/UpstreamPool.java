@@ -21,7 +21,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 /**
  * Idle keep-alive connections to upstream peers, one pool per event loop and upstream (nginx's
  * {@code keepalive N} cache, per worker). A connection is reused on the thread that owns it, so no lock is
- * taken; a request's upstream connection always runs on its client connection's event loop.
+ * taken; a request's upstream connection always runs on its client connection's event loop. Every entry and
+ * exit is counted on the {@link Upstream}, which is how the admin API sees the idle count without this class.
  */
 final class UpstreamPool {
 
@@ -65,6 +66,7 @@ final class UpstreamPool {
             Idle idle = it.next();
             if (idle.peer == peer) {
                 it.remove();
+                upstream.countIdleConnection(-1);
                 idle.timer.cancel(false);
                 Channel ch = idle.channel;
                 if (ch.isActive()) {
@@ -83,30 +85,36 @@ final class UpstreamPool {
      */
     static void release(Upstream upstream, PeerState peer, Channel ch, int max, long timeoutMillis) {
         ArrayDeque<Idle> pool = POOLS.get().computeIfAbsent(upstream, u -> new ArrayDeque<>());
-        Idle idle = new Idle(ch, peer, pool);
+        Idle idle = new Idle(upstream, ch, peer, pool);
         idle.timer = ch.eventLoop().schedule(idle::evict, timeoutMillis, TimeUnit.MILLISECONDS);
         ch.pipeline().addLast(IDLE, idle);
         pool.addFirst(idle);
+        upstream.countIdleConnection(1);
         while (pool.size() > max) {
-            pool.pollLast().evict();
+            pool.peekLast().evict();
         }
         ch.read();
     }
 
     private static final class Idle extends ChannelInboundHandlerAdapter {
+        final Upstream upstream;
         final Channel channel;
         final PeerState peer;
         final ArrayDeque<Idle> pool;
         @Nullable ScheduledFuture<?> timer;
 
-        Idle(Channel channel, PeerState peer, ArrayDeque<Idle> pool) {
+        Idle(Upstream upstream, Channel channel, PeerState peer, ArrayDeque<Idle> pool) {
+            this.upstream = upstream;
             this.channel = channel;
             this.peer = peer;
             this.pool = pool;
         }
 
+        /** Idempotent: the timer, a read, the close and inactivity may each call it. */
         void evict() {
-            pool.remove(this);
+            if (pool.remove(this)) {
+                upstream.countIdleConnection(-1);
+            }
             if (timer != null) {
                 timer.cancel(false);
             }

@@ -18,7 +18,10 @@ import io.dynup.upstream.ChangeJournal;
 import io.dynup.upstream.UpstreamRegistry;
 import io.dynup.upstream.UpstreamService;
 
-/** REFERENCE.md section 2, row by row (dynup column). */
+/**
+ * REFERENCE.md section 2, row by row (dynup column), without a server; {@code conformance/lua/query_api.t} runs
+ * the same rows over HTTP (405 for POST, text/plain) in LuaConformanceTest.
+ */
 class DynamicUpstreamModuleTest {
 
     private final UpstreamService service = new UpstreamService(new UpstreamRegistry(List.of(
@@ -45,6 +48,8 @@ class DynamicUpstreamModuleTest {
             "upstream=backend&server=127.0.0.1:9090&weight=abc|400|weight: not a number",
             "upstream=backend&server=127.0.0.1:9090&weight=-1|400|weight: not a number",
             "upstream=backend&server=127.0.0.1:9090&max_fails=x|400|max_fails: not a number",
+            "upstream=backend&server=127.0.0.1:9090&fail_timeout=x|400|fail_timeout: not a number",
+            "upstream=backend&server=127.0.0.1:9090&max_conns=-1|400|max_conns: not a number",
             "upstream=backend&server=127.0.0.1:9090&weight=0|400|weight: 0 (expected: an integer 1..1000000)",
             "upstream=backend&server=unknown:1&weight=2|400|server or peer is not found",
             "upstream=backend&remove=&server=127.0.0.1:1|304|''",

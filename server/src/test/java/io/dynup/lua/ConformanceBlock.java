@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  * --- error_code: 200  (the default)
  * --- error_log        (lines that must each appear in the error log)
  * --- no_error_log     (lines that must not)
+ * --- stream_request   (after the request, bytes sent on one TCP connection to $TEST_NGINX_STREAM_PORT, then
+ *                      its write side shut; \r and \n are the control characters)
+ * --- stream_response  (exact, all that connection received until it closed; "stream_response chomp" as above)
+ * --- stream_response_like (Java regex, DOTALL, found anywhere in it)
  * --- abort            (the response must be cut: the connection closes before it is complete)
  * --- must_die         (the configuration must be refused; error_log lines are looked for in the error)
  * --- dynup_only       (a dynup behaviour, e.g. its error for an unsupported function: not run on nginx)

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,11 +39,12 @@ final class ConformanceRunner {
     /** A server that runs one block's configuration. */
     interface Target {
         /**
-         * Starts the block's configuration (see {@link #nginxConf}), listening on {@code port}.
+         * Starts the block's configuration (see {@link #nginxConf}), listening on {@code port} (and on
+         * {@code streamPort} if its stream block says so).
          *
          * @throws Exception when the configuration is refused; the message carries the error
          */
-        Running start(ConformanceBlock b, int port) throws Exception;
+        Running start(ConformanceBlock b, int port, int streamPort) throws Exception;
     }
 
     /** A started server: the error log so far, and a stop that waits for its log phase and timers to end. */
@@ -79,11 +82,12 @@ final class ConformanceRunner {
 
     /**
      * The block's configuration: {@code main} directives, the stream block if any, then
-     * {@code http { http_config server { listen; config } }} with {@code $TEST_NGINX_SERVER_PORT} replaced, and
+     * {@code http { http_config server { listen; config } }} with {@code $TEST_NGINX_SERVER_PORT} replaced,
+     * {@code $TEST_NGINX_STREAM_PORT} by {@code streamPort} (for a {@code listen} in {@code stream_config}), and
      * {@code $TEST_NGINX_HTML_DIR} by {@code htmlDir}, where the block's {@code user_files} are written.
      */
-    static String nginxConf(ConformanceBlock b, int port, String main, String httpPrefix, Path htmlDir)
-            throws IOException {
+    static String nginxConf(ConformanceBlock b, int port, int streamPort, String main, String httpPrefix,
+                            Path htmlDir) throws IOException {
         writeUserFiles(b, htmlDir);
         StringBuilder conf = new StringBuilder(main).append("events {}\n");
         String stream = b.get("stream_config");
@@ -94,6 +98,7 @@ final class ConformanceRunner {
             .append("server {\nlisten 127.0.0.1:").append(port).append(";\n")
             .append(b.getOrEmpty("config")).append("}\n}\n");
         return conf.toString().replace("$TEST_NGINX_SERVER_PORT", Integer.toString(port))
+                   .replace("$TEST_NGINX_STREAM_PORT", Integer.toString(streamPort))
                    .replace("$TEST_NGINX_HTML_DIR", htmlDir.toString());
     }
 
@@ -120,8 +125,9 @@ final class ConformanceRunner {
         String skip = b.get("SKIP");
         Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
         int port = Dynup.freePort();
+        int streamPort = Dynup.freePort();
         if (b.get("must_die") != null) {
-            assertThatThrownBy(() -> target.start(b, port).close())
+            assertThatThrownBy(() -> target.start(b, port, streamPort).close())
                     .as("%s: the configuration must be refused", b)
                     .satisfies(e -> {
                         for (String line : b.lines("error_log")) {
@@ -130,13 +136,16 @@ final class ConformanceRunner {
                     });
             return;
         }
-        Running server = target.start(b, port);
+        Running server = target.start(b, port, streamPort);
         try {
             if (b.get("abort") != null) {
                 assertThatThrownBy(() -> RawClient.exchange(port, request(b)))
                         .as("%s: the response must be cut", b).isInstanceOf(IOException.class);
             } else {
                 checkResponse(b, RawClient.exchange(port, request(b)), server);
+            }
+            if (b.get("stream_response") != null || b.get("stream_response_like") != null) {
+                checkStream(b, streamPort, server);
             }
             for (String line : b.lines("error_log")) {
                 // the log phase and timers run after the response went out
@@ -175,6 +184,45 @@ final class ConformanceRunner {
             assertThat(Pattern.compile(like.strip(), Pattern.DOTALL).matcher(body).find())
                     .as("body of %s matches /%s/", context, like.strip()).isTrue();
         }
+    }
+
+    /**
+     * One TCP connection to the stream port after the HTTP request: {@code stream_request} sent, the write side
+     * shut, everything read until the server closes.
+     */
+    private static void checkStream(ConformanceBlock b, int streamPort, Running server) throws IOException {
+        String received;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), streamPort)) {
+            s.setSoTimeout(RawClient.SO_TIMEOUT_MS);
+            s.getOutputStream().write(unescape(b.getOrEmpty("stream_request")).getBytes(StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            received = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String context = b + "\n--- stream response:\n" + received + "\n--- error log:\n" + server.log();
+        String exact = b.get("stream_response");
+        if (exact != null) {
+            assertThat(received).as("stream response of %s", context).isEqualTo(exact);
+        }
+        String like = b.get("stream_response_like");
+        if (like != null) {
+            assertThat(Pattern.compile(like.strip(), Pattern.DOTALL).matcher(received).find())
+                    .as("stream response of %s matches /%s/", context, like.strip()).isTrue();
+        }
+    }
+
+    /** {@code \r}, {@code \n} and {@code \\} as in a Perl double-quoted string, for protocol bytes in a block. */
+    private static String unescape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                char n = text.charAt(++i);
+                out.append(n == 'r' ? '\r' : n == 'n' ? '\n' : n);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String request(ConformanceBlock b) {

@@ -53,7 +53,7 @@ class LuaConformanceNginxIT {
         }
     }
 
-    private static ConformanceRunner.Running start(ConformanceBlock b, int port) throws Exception {
+    private static ConformanceRunner.Running start(ConformanceBlock b, int port, int streamPort) throws Exception {
         Path dir = Files.createTempDirectory(root, "block");
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("conf"));
@@ -69,7 +69,7 @@ class LuaConformanceNginxIT {
         }
         String http = "access_log off;\nclient_body_temp_path " + dir.resolve("body") + ";\n";
         Path conf = dir.resolve("conf/nginx.conf");
-        Files.writeString(conf, ConformanceRunner.nginxConf(b, port, main.toString(), http,
+        Files.writeString(conf, ConformanceRunner.nginxConf(b, port, streamPort, main.toString(), http,
                                                                 Files.createDirectories(dir.resolve("html"))));
 
         Process test = new ProcessBuilder(NGINX, "-t", "-p", dir + "/", "-c", conf.toString())

@@ -35,12 +35,12 @@ class LuaConformanceTest {
     @TempDir
     static Path root;
 
-    private static ConformanceRunner.Running start(ConformanceBlock b, int port) throws Exception {
+    private static ConformanceRunner.Running start(ConformanceBlock b, int port, int streamPort) throws Exception {
         Path html = Files.createTempDirectory(root, "html");
         ErrorLogCapture log = new ErrorLogCapture();
         DynupServer server;
         try {
-            server = TestConfigs.start(ConformanceRunner.nginxConf(b, port, "", "", html));
+            server = TestConfigs.start(ConformanceRunner.nginxConf(b, port, streamPort, "", "", html));
         } catch (RuntimeException e) {
             log.close();
             throw new IllegalStateException(e.getMessage() + "\n" + log.text(), e);
