@@ -977,6 +977,83 @@ X-Filter: yes
 --- response_body
 filtered
 
+=== TEST 65a: header_filter_by_lua reads and changes the head of a proxied response
+--- config
+location /backend {
+    content_by_lua_block {
+        ngx.header["X-Upstream"] = "up"
+        ngx.say("from backend")
+    }
+}
+location /t {
+    proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    header_filter_by_lua_block {
+        ngx.header["X-Seen"] = ngx.header["X-Upstream"] .. " " .. ngx.status
+        ngx.header["X-Upstream"] = nil
+        ngx.status = 201
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Seen: up 200
+!X-Upstream
+--- response_body
+from backend
+--- error_code: 201
+--- no_error_log
+[error]
+
+=== TEST 65b: header_filter_by_lua runs on the answer of return
+--- config
+location /t {
+    return 200 "returned\n";
+    header_filter_by_lua_block {
+        ngx.header["X-Status"] = ngx.status
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Status: 200
+--- response_body
+returned
+--- error_code: 200
+
+=== TEST 65c: header_filter_by_lua runs on an error page and can change its status
+--- config
+location /t {
+    return 404;
+    header_filter_by_lua_block {
+        ngx.header["X-Was"] = ngx.status
+        ngx.status = 410
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Was: 404
+--- error_code: 410
+
+=== TEST 65d: header_filter_by_lua on a proxied response is the location's, not its upstream's
+--- config
+location /backend {
+    return 200 "plain\n";
+}
+location /t {
+    proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    header_filter_by_lua_block {
+        ngx.header["X-Content-Length"] = ngx.header["Content-Length"]
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Content-Length: 6
+--- response_body
+plain
+--- error_code: 200
+
 === TEST 66: init_by_lua defines globals the handlers see
 --- http_config
 init_by_lua_block {
