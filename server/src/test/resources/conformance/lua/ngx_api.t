@@ -1054,6 +1054,90 @@ X-Content-Length: 6
 plain
 --- error_code: 200
 
+=== TEST 65e: ngx.sleep inside coroutine.wrap suspends the request, values still pass both ways
+--- config
+location /t {
+    content_by_lua_block {
+        local f = coroutine.wrap(function(a)
+            ngx.sleep(0.001)
+            local b = coroutine.yield(a + 1)
+            ngx.sleep(0.001)
+            return b * 2
+        end)
+        ngx.say(f(1))
+        ngx.say(f(5))
+    }
+}
+--- request
+GET /t
+--- response_body
+2
+10
+--- no_error_log
+[error]
+
+=== TEST 65f: ngx.sleep and ngx.flush in nested coroutines, resumed with coroutine.resume
+--- config
+location /t {
+    content_by_lua_block {
+        local co = coroutine.create(function()
+            local inner = coroutine.wrap(function()
+                ngx.sleep(0.001)
+                ngx.flush()
+                return "inner"
+            end)
+            coroutine.yield(inner())
+            ngx.sleep(0.001)
+            return "done"
+        end)
+        ngx.say(coroutine.resume(co))
+        ngx.say(coroutine.resume(co))
+        ngx.say(coroutine.status(co))
+        ngx.say(coroutine.resume(co))
+    }
+}
+--- request
+GET /t
+--- response_body
+trueinner
+truedone
+dead
+falsecannot resume dead coroutine
+--- no_error_log
+[error]
+
+=== TEST 65g: ngx.exit inside a coroutine ends the request
+--- config
+location /t {
+    content_by_lua_block {
+        coroutine.wrap(function()
+            ngx.sleep(0.001)
+            ngx.exit(201)
+        end)()
+        ngx.say("not reached")
+    }
+}
+--- request
+GET /t
+--- response_body
+--- error_code: 201
+
+=== TEST 65h: an error in a coroutine after ngx.sleep reaches coroutine.resume
+--- config
+location /t {
+    content_by_lua_block {
+        local co = coroutine.create(function()
+            ngx.sleep(0.001)
+            error("boom", 0)
+        end)
+        ngx.say(coroutine.resume(co))
+    }
+}
+--- request
+GET /t
+--- response_body
+falseboom
+
 === TEST 66: init_by_lua defines globals the handlers see
 --- http_config
 init_by_lua_block {
