@@ -1138,6 +1138,24 @@ GET /t
 --- response_body
 falseboom
 
+=== TEST 65i: an error in a coroutine.wrap function after ngx.sleep aborts the request
+--- config
+location /t {
+    content_by_lua_block {
+        local f = coroutine.wrap(function()
+            ngx.sleep(0.001)
+            error("boom", 0)
+        end)
+        f()
+        ngx.say("not reached")
+    }
+}
+--- request
+GET /t
+--- error_code: 500
+--- error_log
+lua entry thread aborted: runtime error: boom
+
 === TEST 66: init_by_lua defines globals the handlers see
 --- http_config
 init_by_lua_block {
