@@ -20,7 +20,8 @@ record RequestChain(PhaseHandler[] phases, ContentHandler content, LogHandler[] 
                            @Nullable ErrorPages errorPages, List<HeaderFilter> headerFilters) {
         return new RequestChain(phases.isEmpty() ? NO_PHASES : phases.toArray(PhaseHandler[]::new), content,
                                 loggers.isEmpty() ? NO_LOGGERS : loggers.toArray(LogHandler[]::new), errorPages,
-                                headerFilters.isEmpty() ? NO_FILTERS : headerFilters.toArray(HeaderFilter[]::new));
+                                headerFilters.isEmpty() ? NO_FILTERS
+                                        : headerFilters.toArray(HeaderFilter[]::new));
     }
 
     /** Just a content handler (nginx's internal answers: redirects, errors). */

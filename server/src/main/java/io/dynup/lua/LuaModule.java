@@ -39,9 +39,9 @@ import io.netty.channel.EventLoopGroup;
  * {@link LuaRuntime} (the VMs), which {@link #retire()} lets go.
  *
  * <p>Differences from OpenResty: Lua syntax errors are configuration errors at load time; {@code *_file} paths
- * are relative to the directory of the file that names them; on a head Lua did not make (proxied, {@code return},
- * error pages) {@code header_filter_by_lua*} cannot change how the body is framed ({@code Content-Length} is
- * read-only there, see {@link io.dynup.http.ResponseHeaders}).
+ * are relative to the directory of the file that names them; on a head Lua did not make (proxied,
+ * {@code return}, error pages) {@code header_filter_by_lua*} cannot change how the body is framed
+ * ({@code Content-Length} is read-only there, see {@link ResponseHeaders}).
  */
 public final class LuaModule implements HttpModule {
 
@@ -142,7 +142,8 @@ public final class LuaModule implements HttpModule {
         LuaCode log = code(nearest(config, "log_by_lua"), "log_by_lua", config);
         boolean luaContent = own(location.directive(), "content_by_lua") != null;
         boolean lua = log != null || luaContent || nearest(config, "rewrite_by_lua") != null
-                      || nearest(config, "access_by_lua") != null || nearest(config, "header_filter_by_lua") != null;
+                      || nearest(config, "access_by_lua") != null
+                      || nearest(config, "header_filter_by_lua") != null;
         if (!lua) {
             return null;
         }

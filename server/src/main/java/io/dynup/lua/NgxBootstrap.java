@@ -5,7 +5,8 @@ package io.dynup.lua;
  * keeps them in upvalues only, so Lua code never holds a Java object (no reflection into the JVM). Yielding
  * calls are Lua wrappers around a Java call that records the request's wish, then {@code coroutine.yield()}:
  * Java functions cannot yield; from a coroutine the script made, {@code coroutine.resume} and
- * {@code coroutine.wrap} pass that yield on to the request's own coroutine. It returns the error reporter of aborted entry threads and the runner of timers.
+ * {@code coroutine.wrap} pass that yield on to the request's own coroutine. It returns the error reporter of
+ * aborted entry threads and the runner of timers.
  */
 final class NgxBootstrap {
 

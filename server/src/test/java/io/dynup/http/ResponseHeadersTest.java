@@ -12,7 +12,8 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 
 class ResponseHeadersTest {
 
-    private static final String HEAD = "HTTP/1.1 200 Fine\r\nServer: dynup\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+    private static final String HEAD = "HTTP/1.1 200 Fine\r\nServer: dynup\r\n"
+                                       + "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
                                        + "Content-Type: text/plain\r\nContent-Length: 6\r\nX-A: 1\r\n"
                                        + "Connection: keep-alive\r\n\r\n";
 

@@ -314,7 +314,8 @@ class LuaVmTest {
         Recorder out = new Recorder();
         vm.request(vm.chunk("content_by_lua(nginx.conf:1)",
                 "local f = coroutine.wrap(function(a) ngx.sleep(0.5) local b = coroutine.yield(a + 1) "
-                        + "ngx.sleep(0.25) return b * 2 end) ngx.say(f(1)) ngx.say(f(5))"), out, scheduler).start();
+                        + "ngx.sleep(0.25) return b * 2 end) ngx.say(f(1)) ngx.say(f(5))"), out, scheduler)
+                .start();
         assertThat(out.body()).isEmpty();
         scheduler.advance(499);
         assertThat(out.body()).isEmpty();

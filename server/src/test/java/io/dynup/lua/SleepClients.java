@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The clients of {@link LuaHttpLeakTest#tenThousandSleepingRequestsCostNoThreads}, in a process of their own: the
- * test JVM's descriptor limit (often 20 000) holds the server's side of 10 000 connections, not both sides.
- * Opens N connections to 127.0.0.1:PORT, sends {@code GET PATH} on each, reads every answer to its end (the server
- * closes), and prints how many bodies ended with {@code woke}.
+ * The clients of {@link LuaHttpLeakTest#tenThousandSleepingRequestsCostNoThreads}, in a process of their own:
+ * the test JVM's descriptor limit (often 20 000) holds the server's side of 10 000 connections, not both sides.
+ * Opens N connections to 127.0.0.1:PORT, sends {@code GET PATH} on each, reads every answer to its end (the
+ * server closes), and prints how many bodies ended with {@code woke}.
  */
 public final class SleepClients {
 
