@@ -2010,6 +2010,30 @@ falsenilno proxying
 --- no_error_log
 [error]
 
+=== TEST 56a: current_upstream names the upstream in the header filter of a proxied request
+--- http_config
+upstream live { server 127.0.0.1:$TEST_NGINX_SERVER_PORT; }
+--- config
+location /backend {
+    content_by_lua_block { ngx.say("live upstream") }
+}
+location /t {
+    proxy_pass http://live/backend;
+    header_filter_by_lua_block {
+        local du = require "ngx.dynamic_upstream"
+        ngx.header["X-Upstream"] = select(2, du.current_upstream())
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Upstream: live
+--- response_body
+live upstream
+--- error_code: 200
+--- no_error_log
+[error]
+
 === TEST 57: current_upstream names the upstream in the log phase of a proxied request
 --- http_config
 upstream backend {

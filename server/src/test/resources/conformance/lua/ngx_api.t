@@ -977,6 +977,185 @@ X-Filter: yes
 --- response_body
 filtered
 
+=== TEST 65a: header_filter_by_lua reads and changes the head of a proxied response
+--- config
+location /backend {
+    content_by_lua_block {
+        ngx.header["X-Upstream"] = "up"
+        ngx.say("from backend")
+    }
+}
+location /t {
+    proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    header_filter_by_lua_block {
+        ngx.header["X-Seen"] = ngx.header["X-Upstream"] .. " " .. ngx.status
+        ngx.header["X-Upstream"] = nil
+        ngx.status = 201
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Seen: up 200
+!X-Upstream
+--- response_body
+from backend
+--- error_code: 201
+--- no_error_log
+[error]
+
+=== TEST 65b: header_filter_by_lua runs on the answer of return
+--- config
+location /t {
+    return 200 "returned\n";
+    header_filter_by_lua_block {
+        ngx.header["X-Status"] = ngx.status
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Status: 200
+--- response_body
+returned
+--- error_code: 200
+
+=== TEST 65c: header_filter_by_lua runs on an error page and can change its status
+--- config
+location /t {
+    return 404;
+    header_filter_by_lua_block {
+        ngx.header["X-Was"] = ngx.status
+        ngx.status = 410
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Was: 404
+--- error_code: 410
+
+=== TEST 65d: header_filter_by_lua on a proxied response is the location's, not its upstream's
+--- config
+location /backend {
+    return 200 "plain\n";
+}
+location /t {
+    proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    header_filter_by_lua_block {
+        ngx.header["X-Content-Length"] = ngx.header["Content-Length"]
+    }
+}
+--- request
+GET /t
+--- response_headers
+X-Content-Length: 6
+--- response_body
+plain
+--- error_code: 200
+
+=== TEST 65e: ngx.sleep inside coroutine.wrap suspends the request, values still pass both ways
+--- config
+location /t {
+    content_by_lua_block {
+        local f = coroutine.wrap(function(a)
+            ngx.sleep(0.001)
+            local b = coroutine.yield(a + 1)
+            ngx.sleep(0.001)
+            return b * 2
+        end)
+        ngx.say(f(1))
+        ngx.say(f(5))
+    }
+}
+--- request
+GET /t
+--- response_body
+2
+10
+--- no_error_log
+[error]
+
+=== TEST 65f: ngx.sleep and ngx.flush in nested coroutines, resumed with coroutine.resume
+--- config
+location /t {
+    content_by_lua_block {
+        local co = coroutine.create(function()
+            local inner = coroutine.wrap(function()
+                ngx.sleep(0.001)
+                ngx.flush()
+                return "inner"
+            end)
+            coroutine.yield(inner())
+            ngx.sleep(0.001)
+            return "done"
+        end)
+        ngx.say(coroutine.resume(co))
+        ngx.say(coroutine.resume(co))
+        ngx.say(coroutine.status(co))
+        ngx.say(coroutine.resume(co))
+    }
+}
+--- request
+GET /t
+--- response_body
+trueinner
+truedone
+dead
+falsecannot resume dead coroutine
+--- no_error_log
+[error]
+
+=== TEST 65g: ngx.exit inside a coroutine ends the request
+--- config
+location /t {
+    content_by_lua_block {
+        coroutine.wrap(function()
+            ngx.sleep(0.001)
+            ngx.exit(201)
+        end)()
+        ngx.say("not reached")
+    }
+}
+--- request
+GET /t
+--- response_body
+--- error_code: 201
+
+=== TEST 65h: an error in a coroutine after ngx.sleep reaches coroutine.resume
+--- config
+location /t {
+    content_by_lua_block {
+        local co = coroutine.create(function()
+            ngx.sleep(0.001)
+            error("boom", 0)
+        end)
+        ngx.say(coroutine.resume(co))
+    }
+}
+--- request
+GET /t
+--- response_body
+falseboom
+
+=== TEST 65i: an error in a coroutine.wrap function after ngx.sleep aborts the request
+--- config
+location /t {
+    content_by_lua_block {
+        local f = coroutine.wrap(function()
+            ngx.sleep(0.001)
+            error("boom", 0)
+        end)
+        f()
+        ngx.say("not reached")
+    }
+}
+--- request
+GET /t
+--- error_code: 500
+--- error_log
+lua entry thread aborted: runtime error: boom
+
 === TEST 66: init_by_lua defines globals the handlers see
 --- http_config
 init_by_lua_block {

@@ -431,7 +431,8 @@ public final class HttpExchange {
     }
 
     /**
-     * Writes a response head built by the handler (the proxy forwards the upstream's, rewritten).
+     * Writes a response head built by the handler (the proxy forwards the upstream's, rewritten), after the
+     * location's {@link HeaderFilter}s, if any, had their say.
      *
      * @param closeAfter the connection must close after this response (its body ends with the connection, or
      *                   the handler decided so)
@@ -445,6 +446,19 @@ public final class HttpExchange {
         if (errorStatus != 0 && errorStatus != status) {
             head = withStatus(head, errorStatus);
             status = errorStatus;
+        }
+        if (chain.headerFilters().length > 0) {
+            ResponseHeaders h = ResponseHeaders.parse(head);
+            for (HeaderFilter f : chain.headerFilters()) {
+                try {
+                    f.filter(this, h);
+                } catch (RuntimeException e) {
+                    LOG.error("unexpected error in header filter {} for \"{}\"", f, request.startLine(), e);
+                }
+            }
+            head.release();
+            head = h.encode(alloc());
+            status = h.status();
         }
         this.status = status;
         this.closeAfter |= closeAfter;

@@ -41,6 +41,14 @@ public interface HttpModule {
     }
 
     /**
+     * This module's filter of the response heads of requests in {@code location} (nginx's header filter), or
+     * null. Called once at load time.
+     */
+    default @Nullable HeaderFilter headerFilter(Location location, LocationConfig config) {
+        return null;
+    }
+
+    /**
      * The variables this module's directives declare anywhere in the {@code http} block (nginx's
      * {@code ngx_http_add_variable} at load time, e.g. {@code set $name}): values in every location may use them.
      */

@@ -109,8 +109,15 @@ public final class HttpRuntime {
                         loggers.add(l);
                     }
                 }
+                List<HeaderFilter> filters = new ArrayList<>(0);
+                for (HttpModule m : modules) {
+                    HeaderFilter f = m.headerFilter(location, config);
+                    if (f != null) {
+                        filters.add(f);
+                    }
+                }
                 handlers.put(location, RequestChain.of(phases, handler != null ? handler : NOT_FOUND, loggers,
-                                                       ErrorPages.of(config)));
+                                                       ErrorPages.of(config), filters));
                 maxBodySizes.put(location, maxBodySize(config));
             }
             // nginx runs a server-level return in the server rewrite phase: it answers every request of the
@@ -119,7 +126,8 @@ public final class HttpRuntime {
             if (serverLevel.directive().first("return").isPresent()) {
                 RequestChain chain = handlers.get(serverLevel);
                 serverRewrites.put(server, RequestChain.of(serverRewritePhases, chain.content(),
-                                                           List.of(chain.loggers()), chain.errorPages()));
+                                                           List.of(chain.loggers()), chain.errorPages(),
+                                                           List.of(chain.headerFilters())));
             }
         }
         long keepaliveTimeout = time(http, "keepalive_timeout", Duration.ofSeconds(75)).toMillis();

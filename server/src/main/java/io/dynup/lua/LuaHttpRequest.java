@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.dynup.http.BodySink;
 import io.dynup.http.HttpExchange;
+import io.dynup.http.ResponseHeaders;
 import io.dynup.http.StatusLines;
 import io.dynup.http.Variables;
 import io.dynup.http.wire.Method;
@@ -78,6 +79,30 @@ final class LuaHttpRequest {
             ex.onAbort(r::cancel);
         }
         r.start();
+    }
+
+    /**
+     * {@code header_filter_by_lua*} on a head Lua did not write (proxied, {@code return}, an error page):
+     * {@code ngx.header} and {@code ngx.status} are the head's while the filter runs, and what it leaves is the
+     * head that goes out.
+     */
+    void filterHead(ResponseHeaders head, LuaLocation.HeaderFilter filter) {
+        if (headWritten) {
+            // Lua's own head: the filter ran as it was written (writeHead)
+            return;
+        }
+        headers.clear();
+        headers.addAll(head.headers());
+        response.status = head.status();
+        response.headSent = false;
+        try {
+            filter.run(this);
+        } finally {
+            response.headSent = true;
+        }
+        head.status(response.status);
+        head.headers().clear();
+        head.headers().addAll(headers);
     }
 
     /** The upstream {@code proxy_pass} of the request's location names, or null. */

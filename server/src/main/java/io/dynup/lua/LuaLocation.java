@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 record LuaLocation(String defaultType, @Nullable String upstream, Set<String> declared,
                    @Nullable HeaderFilter headerFilter) {
 
-    /** {@code header_filter_by_lua*}: runs just before the head of Lua's response goes out. */
+    /** {@code header_filter_by_lua*}: runs just before a head of the location goes out. */
     record HeaderFilter(LuaRuntime runtime, LuaCode code) {
 
         void run(LuaHttpRequest r) {

@@ -19,12 +19,14 @@ import io.dynup.config.Context;
 import io.dynup.config.Directive;
 import io.dynup.config.DirectiveSpec;
 import io.dynup.http.ContentHandler;
+import io.dynup.http.HeaderFilter;
 import io.dynup.http.HttpExchange;
 import io.dynup.http.HttpModule;
 import io.dynup.http.LocationConfig;
 import io.dynup.http.LogHandler;
 import io.dynup.http.Phase;
 import io.dynup.http.PhaseHandler;
+import io.dynup.http.ResponseHeaders;
 import io.dynup.http.route.Location;
 import io.dynup.lua.lib.LuaLibraries;
 import io.dynup.model.UpstreamKind;
@@ -37,9 +39,9 @@ import io.netty.channel.EventLoopGroup;
  * {@link LuaRuntime} (the VMs), which {@link #retire()} lets go.
  *
  * <p>Differences from OpenResty: Lua syntax errors are configuration errors at load time; {@code *_file} paths
- * are relative to the directory of the file that names them; {@code header_filter_by_lua*} runs for responses
- * Lua makes (content, or a phase that answers), not yet for proxied or {@code return} responses (a warning says
- * so at load time).
+ * are relative to the directory of the file that names them; on a head Lua did not make (proxied,
+ * {@code return}, error pages) {@code header_filter_by_lua*} cannot change how the body is framed
+ * ({@code Content-Length} is read-only there, see {@link ResponseHeaders}).
  */
 public final class LuaModule implements HttpModule {
 
@@ -140,17 +142,14 @@ public final class LuaModule implements HttpModule {
         LuaCode log = code(nearest(config, "log_by_lua"), "log_by_lua", config);
         boolean luaContent = own(location.directive(), "content_by_lua") != null;
         boolean lua = log != null || luaContent || nearest(config, "rewrite_by_lua") != null
-                      || nearest(config, "access_by_lua") != null;
+                      || nearest(config, "access_by_lua") != null
+                      || nearest(config, "header_filter_by_lua") != null;
         if (!lua) {
             return null;
         }
         LuaRuntime rt = runtime(config);
         rt.used();
         LuaLocation where = location(location, config);
-        if (where.headerFilter() != null && !luaContent && !location.isServer()) {
-            LOG.warn("header_filter_by_lua* runs only on responses made by Lua in dynup, not on the proxied or "
-                     + "returned responses of location \"{}\" in {}", location.name(), location.pos());
-        }
         return ex -> {
             LuaHttpRequest r = ex.attachment(LuaHttpRequest.class);
             if (log != null) {
@@ -164,6 +163,31 @@ public final class LuaModule implements HttpModule {
             }
             if (r != null) {
                 r.release();
+            }
+        };
+    }
+
+    /**
+     * {@code header_filter_by_lua*} on every head of the location; a head Lua writes itself ran it already
+     * ({@link LuaHttpRequest#filterHead}).
+     */
+    @Override
+    public @Nullable HeaderFilter headerFilter(Location location, LocationConfig config) {
+        if (nearest(config, "header_filter_by_lua") == null) {
+            return null;
+        }
+        LuaLocation where = location(location, config);
+        LuaLocation.HeaderFilter code = where.headerFilter();
+        code.runtime().used();
+        return new HeaderFilter() {
+            @Override
+            public void filter(HttpExchange ex, ResponseHeaders head) {
+                LuaHttpRequest.of(ex, where).filterHead(head, code);
+            }
+
+            @Override
+            public String toString() {
+                return code.code().name();
             }
         };
     }

@@ -480,7 +480,6 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
 
     private int ngxFlush(Lua l, LuaRequest r) {
         outputPhase(r);
-        entryThreadOnly(l, r, "flush");
         return 0;
     }
 
@@ -488,7 +487,6 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
         if (r.phase() == LuaPhase.LOG) {
             throw new NgxError(r.phase().disabled());
         }
-        entryThreadOnly(l, r, "exit");
         r.exit((int) l.toNumber(1));
         return 0;
     }
@@ -515,14 +513,12 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
         if (!r.phase().yieldable()) {
             throw new NgxError(r.phase().disabled());
         }
-        entryThreadOnly(l, r, "sleep");
         r.sleep(l.toNumber(1));
         return 0;
     }
 
     private int ngxReadBody(Lua l, LuaRequest r) {
         outputPhase(r);
-        entryThreadOnly(l, r, "req.read_body");
         boolean wait = http(r).readBody(r);
         l.push(wait);
         return 1;
@@ -576,16 +572,6 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
             t.push(id);
             t.push(premature);
         }, 2);
-    }
-
-    /**
-     * Yielding calls work from the request's own coroutine only, for now: from a coroutine the script created,
-     * the yield would go to that coroutine instead of suspending the request (OpenResty makes both work).
-     */
-    private static void entryThreadOnly(Lua l, LuaRequest r, String function) {
-        if (l != r.thread()) {
-            throw new NgxError("ngx." + function + " inside a user coroutine is not supported by dynup yet");
-        }
     }
 
     private static ByteBuffer direct(String source) {

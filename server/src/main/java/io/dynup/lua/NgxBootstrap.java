@@ -4,7 +4,9 @@ package io.dynup.lua;
  * The Lua half of the {@code ngx} API, run once per VM. It receives the Java functions in a table argument and
  * keeps them in upvalues only, so Lua code never holds a Java object (no reflection into the JVM). Yielding
  * calls are Lua wrappers around a Java call that records the request's wish, then {@code coroutine.yield()}:
- * Java functions cannot yield. It returns the error reporter of aborted entry threads and the runner of timers.
+ * Java functions cannot yield; from a coroutine the script made, {@code coroutine.resume} and
+ * {@code coroutine.wrap} pass that yield on to the request's own coroutine. It returns the error reporter of
+ * aborted entry threads and the runner of timers.
  */
 final class NgxBootstrap {
 
@@ -25,6 +27,29 @@ final class NgxBootstrap {
                   string.sub, string.char
             local traceback, getinfo = debug.traceback, debug.getinfo
             local date = os.date
+
+            -- ngx.sleep, ngx.exit, ngx.flush and ngx.req.read_body suspend the entry thread (Java functions
+            -- cannot yield): they yield this marker. From a coroutine the script made, coroutine.resume and
+            -- coroutine.wrap pass it up, coroutine by coroutine, to the entry thread, and once that is resumed
+            -- resume the inner coroutine where it stopped, as OpenResty's coroutine API does
+            local ngx_yield = {}
+            local co_create, co_resume = coroutine.create, coroutine.resume
+            local function pass(co, ok, v, ...)
+                if ok and v == ngx_yield then
+                    yield(ngx_yield)
+                    return pass(co, co_resume(co))
+                end
+                return ok, v, ...
+            end
+            local function unwrap(ok, ...)
+                if ok then return ... end
+                error((...), 0)
+            end
+            coroutine.resume = function(co, ...) return pass(co, co_resume(co, ...)) end
+            coroutine.wrap = function(f)
+                local co = co_create(f)
+                return function(...) return unwrap(pass(co, co_resume(co, ...))) end
+            end
 
             -- a NULL light userdata, as OpenResty's ngx.null (cjson.null is the same value)
             local null = J.null
@@ -123,7 +148,7 @@ final class NgxBootstrap {
                     error("bad argument #1 to 'exit' (number expected, got " .. type(status) .. ")", 2)
                 end
                 jexit(s)
-                return yield()
+                return yield(ngx_yield)
             end
 
             function api.sleep(seconds)
@@ -133,7 +158,7 @@ final class NgxBootstrap {
                 end
                 if s < 0 then error("invalid sleep duration \\"" .. tostring(seconds) .. "\\"", 2) end
                 jsleep(s)
-                return yield()
+                return yield(ngx_yield)
             end
 
             function api.log(level, ...)
@@ -184,7 +209,7 @@ final class NgxBootstrap {
                 local err = J.flush()
                 if err then return nil, err end
                 -- the output goes out while the entry thread is suspended; it resumes at once
-                yield()
+                yield(ngx_yield)
                 return 1
             end
 
@@ -284,7 +309,7 @@ final class NgxBootstrap {
             end
 
             function req.read_body()
-                if J.read_body() then yield() end
+                if J.read_body() then yield(ngx_yield) end
             end
 
             function req.get_body_data() return J.body_data() end

@@ -1,11 +1,13 @@
 package io.dynup.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +20,7 @@ import io.dynup.testing.RawClient;
  * The Lua heap of a worker stays bounded over 100 000 HTTP requests that go through every Lua phase and the
  * request API (tables for args, headers and ngx.ctx, suspended and resumed coroutines, early exits); the heap
  * is read from Lua itself, on the same worker ({@code worker_processes 1}). Requests asleep in
- * {@code ngx.sleep} hold no thread.
+ * {@code ngx.sleep} hold no thread, 10 000 of them at once.
  */
 class LuaHttpLeakTest {
 
@@ -31,6 +33,7 @@ class LuaHttpLeakTest {
     void start() throws Exception {
         dynup = Dynup.start("""
                 keepalive_requests 1000000;
+                lua_shared_dict sleepers 1m;
                 server {
                     listen 127.0.0.1:$PORT;
                     location /t {
@@ -54,9 +57,17 @@ class LuaHttpLeakTest {
                     }
                     location = /sleep {
                         content_by_lua_block {
-                            ngx.sleep(0.5)
+                            local d = ngx.shared.sleepers
+                            d:incr("asleep", 1, 0)
+                            while not d:get("go") do ngx.sleep(0.5) end
                             ngx.say("woke")
                         }
+                    }
+                    location = /asleep {
+                        content_by_lua_block { ngx.say(ngx.shared.sleepers:get("asleep") or 0) }
+                    }
+                    location = /go {
+                        content_by_lua_block { ngx.shared.sleepers:set("go", true) }
                     }
                     location = /heap {
                         content_by_lua_block {
@@ -86,33 +97,40 @@ class LuaHttpLeakTest {
         }
     }
 
+    /**
+     * 10 000 requests asleep at once on the one worker: each waits in {@code ngx.sleep} until the test says
+     * go, so all of them are in flight when the count of sleepers reaches 10 000, and the server has no more
+     * threads than before the first. The clients run in a child process (see {@link SleepClients}).
+     */
     @Test
-    void sleepingRequestsCostNoThreads() throws Exception {
-        int n = 2_000;
-        List<RawClient> clients = new ArrayList<>(n);
-        try {
+    void tenThousandSleepingRequestsCostNoThreads() throws Exception {
+        int n = 10_000;
+        try (RawClient warm = RawClient.connect(dynup.port())) {
             // the worker loop starts its thread with the first connection
-            try (RawClient warm = RawClient.connect(dynup.port())) {
-                heapKb(warm);
-            }
-            int threadsBefore = Thread.activeCount();
-            for (int i = 0; i < n; i++) {
-                RawClient c = RawClient.connect(dynup.port());
-                clients.add(c);
-                c.send("GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n");
-            }
-            // all of them are asleep on the one worker loop now, or about to be
-            assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
-            for (RawClient c : clients) {
-                RawClient.Response r = c.read();
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("woke\n");
-            }
-        } finally {
-            for (RawClient c : clients) {
-                c.close();
-            }
+            heapKb(warm);
         }
+        Process clients = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), SleepClients.class.getName(),
+                Integer.toString(dynup.port()), Integer.toString(n), "/sleep")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // counted once the JDK has its process reaper; the polling below runs on this thread
+        int threadsBefore = Thread.activeCount();
+        try {
+            await().pollInSameThread().atMost(Duration.ofSeconds(60)).until(() -> asleep() == n);
+            assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
+            assertThat(RawClient.get(dynup.port(), "x", "/go").status()).isEqualTo(200);
+            assertThat(clients.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(clients.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip())
+                    .isEqualTo("woke " + n);
+        } finally {
+            clients.destroyForcibly();
+        }
+    }
+
+    private int asleep() throws IOException {
+        RawClient.Response r = RawClient.get(dynup.port(), "x", "/asleep");
+        return Integer.parseInt(new String(r.body(), StandardCharsets.US_ASCII).strip());
     }
 
     /** {@code n} requests, pipelined in batches on one keep-alive connection, each answer checked. */

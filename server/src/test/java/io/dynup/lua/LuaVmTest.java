@@ -310,10 +310,48 @@ class LuaVmTest {
     }
 
     @Test
-    void yieldingFromAScriptCoroutineIsAClearErrorForNow() {
-        Recorder out = run("coroutine.wrap(function() ngx.sleep(1) end)()");
-        assertThat(out.finishStatus).isEqualTo(500);
-        assertThat(messages()).anyMatch(m -> m.contains("ngx.sleep inside a user coroutine is not supported"));
+    void sleepInAScriptCoroutineSuspendsTheRequestUntilItsTime() {
+        Recorder out = new Recorder();
+        vm.request(vm.chunk("content_by_lua(nginx.conf:1)",
+                "local f = coroutine.wrap(function(a) ngx.sleep(0.5) local b = coroutine.yield(a + 1) "
+                        + "ngx.sleep(0.25) return b * 2 end) ngx.say(f(1)) ngx.say(f(5))"), out, scheduler)
+                .start();
+        assertThat(out.body()).isEmpty();
+        scheduler.advance(499);
+        assertThat(out.body()).isEmpty();
+        scheduler.advance(1);
+        assertThat(out.body()).isEqualTo("2\n");
+        scheduler.advance(249);
+        assertThat(out.finishStatus).isEqualTo(-1);
+        scheduler.advance(1);
+        assertThat(out.body()).isEqualTo("2\n10\n");
+        assertThat(out.finishStatus).isEqualTo(200);
+    }
+
+    @Test
+    void yieldingCallsPassThroughNestedScriptCoroutines() throws Exception {
+        Recorder out = run("local co = coroutine.create(function() "
+                + "local inner = coroutine.wrap(function() ngx.sleep(1) ngx.flush() return 'inner' end) "
+                + "coroutine.yield(inner()) ngx.sleep(0.5) return 'done' end) "
+                + "ngx.say(coroutine.resume(co)) ngx.say(coroutine.resume(co)) ngx.say(coroutine.status(co)) "
+                + "ngx.say(coroutine.resume(co))");
+        assertThat(out.body()).isEqualTo("trueinner\ntruedone\ndead\nfalsecannot resume dead coroutine\n");
+        assertThat(subThreads()).isEmpty();
+    }
+
+    @Test
+    void exitInAScriptCoroutineEndsTheRequest() {
+        Recorder out = run("coroutine.wrap(function() ngx.sleep(0.1) ngx.exit(201) end)() "
+                + "ngx.say('not reached')");
+        assertThat(out.body()).isEmpty();
+        assertThat(out.finishStatus).isEqualTo(201);
+    }
+
+    @Test
+    void anErrorInAWrappedCoroutineReachesItsCaller() {
+        Recorder out = run("local ok, err = pcall(coroutine.wrap(function() ngx.sleep(0.1) error('boom') end)) "
+                + "ngx.say(ok, ' ', err)");
+        assertThat(out.body()).isEqualTo("false content_by_lua(nginx.conf:42):1: boom\n");
     }
 
     @Test
