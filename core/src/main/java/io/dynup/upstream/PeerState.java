@@ -238,6 +238,11 @@ public final class PeerState {
         consecutivePasses = 0;
     }
 
+    /** Whether active checks have judged this peer or hold it back: the APIs show its health then. */
+    public boolean checked() {
+        return checks != 0 || health != HealthStatus.HEALTHY;
+    }
+
     /** Checks made (Plus's {@code health_checks.checks}). */
     public long checks() {
         return checks;
