@@ -1,6 +1,5 @@
 package io.dynup.health;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -19,7 +18,7 @@ final class HttpCheckResponse {
     private long contentLength = -1;
     private boolean chunked;
 
-    /** Appends received bytes; returns whether the response is complete or too large to read further. */
+    /** Appends received bytes (as ISO-8859-1 text); returns whether the response is complete or too large to read further. */
     boolean append(String chunk) {
         text.append(chunk);
         if (bodyStart < 0) {
@@ -77,9 +76,5 @@ final class HttpCheckResponse {
     /** The body read so far, or null before the end of the head. */
     @Nullable String body() {
         return bodyStart < 0 ? null : text.substring(bodyStart);
-    }
-
-    static String decode(io.netty.buffer.ByteBuf buf) {
-        return buf.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -215,7 +215,7 @@ final class Probe {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
             try {
-                if (response.append(HttpCheckResponse.decode(buf))) {
+                if (response.append(buf.toString(StandardCharsets.ISO_8859_1))) {
                     judge();
                 }
             } finally {
