@@ -17,6 +17,8 @@ final class HttpCheckResponse {
     private int bodyStart = -1;
     private long contentLength = -1;
     private boolean chunked;
+    private boolean close;
+    private boolean complete;
 
     /** Appends received bytes (as ISO-8859-1 text); returns whether the response is complete or too large to read further. */
     boolean append(String chunk) {
@@ -33,10 +35,9 @@ final class HttpCheckResponse {
         if (body > Probe.MAX_BODY) {
             return true;
         }
-        if (chunked) {
-            return text.indexOf("\r\n0\r\n\r\n", bodyStart - 2) >= 0;
-        }
-        return contentLength >= 0 && body >= contentLength;
+        complete = chunked ? text.indexOf("\r\n0\r\n\r\n", bodyStart - 2) >= 0
+                : contentLength >= 0 && body >= contentLength;
+        return complete;
     }
 
     private void parseHead(String head) {
@@ -62,10 +63,17 @@ final class HttpCheckResponse {
                 } catch (NumberFormatException e) {
                     contentLength = -1;
                 }
+            } else if (name.equals("connection") && value.toLowerCase(Locale.ROOT).contains("close")) {
+                close = true;
             } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             }
         }
+    }
+
+    /** Whether the connection may carry another check: the response ended by its framing, without a close. */
+    boolean reusable() {
+        return complete && !close && status > 0;
     }
 
     /** The status code, or -1 when no valid status line arrived. */

@@ -33,6 +33,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * check_response_body}. Each check has its own {@code timeout}; a check still running when the next is due
  * delays only this peer's next check. Verdicts go to the peer's {@link PeerState}.
  *
+ * <p>With {@code keepalive=N} an HTTP check's connection serves N checks, the last one asking the peer to
+ * close it; a response framed by the connection's end, or a peer's {@code Connection: close}, ends it sooner.
+ *
  * <p>Check state ({@link #pending}, {@link #timer}, {@link #channel}) is confined to {@link #loop}; the target
  * and the stop flag are volatile because the checker changes them from a control thread.
  */
@@ -43,6 +46,8 @@ final class Probe {
     /** Responses larger than this fail the check: a health endpoint has no reason to send more. */
     static final int MAX_BODY = 64 * 1024;
 
+    private static final String RESPONSE = "response";
+
     private final PeerState state;
     private final EventLoop loop;
     private final Transport transport;
@@ -51,7 +56,11 @@ final class Probe {
 
     private @Nullable ScheduledFuture<?> pending;
     private @Nullable ScheduledFuture<?> timer;
+    /** The connection of the check in flight, or kept for the next one ({@code keepalive}). */
     private @Nullable Channel channel;
+    /** Checks sent on {@link #channel}. */
+    private int uses;
+    private boolean inFlight;
     /** Bumped per check, so a late callback of a timed-out check does not judge the next one. */
     private long checkId;
 
@@ -104,15 +113,30 @@ final class Probe {
             schedule(t.check.interval().toMillis());
             return;
         }
+        inFlight = true;
         int timeout = (int) Math.min(Integer.MAX_VALUE, t.check.timeout().toMillis());
-        timer = loop.schedule(() -> verdict(id, t, false, "timed out"), timeout, TimeUnit.MILLISECONDS);
+        timer = loop.schedule(() -> verdict(id, t, false, "timed out", false), timeout, TimeUnit.MILLISECONDS);
+        Channel kept = channel;
+        if (kept != null && kept.isActive() && t.check.type() == HealthCheck.Type.HTTP) {
+            uses++;
+            kept.pipeline().addLast(RESPONSE, new ResponseHandler(id, t, true));
+            kept.writeAndFlush(request(t, uses >= t.check.keepalive()));
+            return;
+        }
+        connect(id, t, address, timeout);
+    }
+
+    /** Sends check {@code id} on a new connection. */
+    private void connect(long id, Target t, SocketAddress address, int timeout) {
+        closeChannel();
+        uses = 1;
         Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (t.check.type() == HealthCheck.Type.HTTP) {
-                            ch.pipeline().addLast(new ResponseHandler(id, t));
+                            ch.pipeline().addLast(RESPONSE, new ResponseHandler(id, t, false));
                         }
                     }
                 });
@@ -120,11 +144,11 @@ final class Probe {
         channel = connect.channel();
         connect.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                verdict(id, t, false, "connect failed: " + f.cause().getMessage());
+                verdict(id, t, false, "connect failed: " + f.cause().getMessage(), false);
             } else if (t.check.type() == HealthCheck.Type.TCP) {
-                verdict(id, t, true, "connected");
+                verdict(id, t, true, "connected", false);
             } else {
-                f.channel().writeAndFlush(request(t));
+                f.channel().writeAndFlush(request(t, uses >= t.check.keepalive()));
             }
         });
     }
@@ -141,8 +165,11 @@ final class Probe {
         return a;
     }
 
-    /** The check's request; a {@code check_request_headers} Host replaces the peer's name. */
-    private static ByteBuf request(Target t) {
+    /**
+     * The check's request; a {@code check_request_headers} Host replaces the peer's name. {@code last}: the
+     * connection has served {@code keepalive} checks, the peer may close it.
+     */
+    private static ByteBuf request(Target t, boolean last) {
         HealthCheck c = t.check;
         StringBuilder sb = new StringBuilder(c.method()).append(' ').append(c.uri()).append(" HTTP/1.1\r\n");
         boolean host = false;
@@ -158,17 +185,28 @@ final class Probe {
         if (body.length > 0) {
             sb.append("Content-Length: ").append(body.length).append("\r\n");
         }
-        sb.append("Connection: close\r\n\r\n");
+        sb.append(last ? "Connection: close\r\n\r\n" : "\r\n");
         return Unpooled.wrappedBuffer(sb.toString().getBytes(StandardCharsets.UTF_8), body);
     }
 
-    /** Ends check {@code id} once: records the verdict, closes its connection and schedules the next check. */
-    private void verdict(long id, Target t, boolean passed, String reason) {
-        if (id != checkId || channel == null && timer == null) {
+    /**
+     * Ends check {@code id} once: records the verdict, keeps the connection for the next check when {@code
+     * reusable} and {@code keepalive} allows, else closes it, and schedules the next check.
+     */
+    private void verdict(long id, Target t, boolean passed, String reason, boolean reusable) {
+        if (id != checkId || !inFlight) {
             return;
         }
-        endCheck();
+        inFlight = false;
+        cancel(timer);
+        timer = null;
+        if (reusable && uses < t.check.keepalive() && channel != null) {
+            channel.pipeline().remove(RESPONSE);
+        } else {
+            closeChannel();
+        }
         if (stopped) {
+            closeChannel();
             return;
         }
         HealthStatus before = state.health();
@@ -185,8 +223,13 @@ final class Probe {
     }
 
     private void endCheck() {
+        inFlight = false;
         cancel(timer);
         timer = null;
+        closeChannel();
+    }
+
+    private void closeChannel() {
         if (channel != null) {
             channel.close();
             channel = null;
@@ -204,49 +247,60 @@ final class Probe {
 
         private final long id;
         private final Target t;
+        /** On a kept connection, which the peer may have closed as the check was sent. */
+        private final boolean reused;
         private final HttpCheckResponse response = new HttpCheckResponse();
+        private boolean received;
 
-        ResponseHandler(long id, Target t) {
+        ResponseHandler(long id, Target t, boolean reused) {
             this.id = id;
             this.t = t;
+            this.reused = reused;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
+            received = true;
             try {
                 if (response.append(buf.toString(StandardCharsets.ISO_8859_1))) {
-                    judge();
+                    judge(response.reusable());
                 }
             } finally {
                 buf.release();
             }
         }
 
-        private void judge() {
+        private void judge(boolean reusable) {
             int status = response.status();
             String body = response.body();
             if (status < 0 || body == null) {
-                verdict(id, t, false, "no valid response");
+                verdict(id, t, false, "no valid response", false);
             } else if (body.length() > MAX_BODY) {
-                verdict(id, t, false, "response larger than " + MAX_BODY + " bytes");
+                verdict(id, t, false, "response larger than " + MAX_BODY + " bytes", false);
             } else if (!t.check.passes(status)) {
-                verdict(id, t, false, "status " + status);
+                verdict(id, t, false, "status " + status, reusable);
             } else if (t.body != null && !t.body.matcher(body).find()) {
-                verdict(id, t, false, "body does not match \"" + t.body.pattern() + '"');
+                verdict(id, t, false, "body does not match \"" + t.body.pattern() + '"', reusable);
             } else {
-                verdict(id, t, true, "status " + status);
+                verdict(id, t, true, "status " + status, reusable);
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            judge();
+            SocketAddress address = address(t);
+            if (reused && !received && id == checkId && inFlight && address != null) {
+                // an idle connection closed by the peer is no verdict on the peer: check again on a new one
+                connect(id, t, address, (int) Math.min(Integer.MAX_VALUE, t.check.timeout().toMillis()));
+                return;
+            }
+            judge(false);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            verdict(id, t, false, String.valueOf(cause.getMessage()));
+            verdict(id, t, false, String.valueOf(cause.getMessage()), false);
         }
     }
 

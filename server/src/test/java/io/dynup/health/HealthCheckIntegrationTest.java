@@ -195,6 +195,26 @@ class HealthCheckIntegrationTest {
     }
 
     @Test
+    void keepaliveSendsThatManyChecksOnAConnection() throws Exception {
+        Backend b1 = backend("b1", new AtomicBoolean());
+        start("""
+                server %s;
+                check type=http interval=100ms timeout=1s keepalive=3;
+                check_request_uri GET /health;
+                """.formatted(b1.address()));
+        PeerState s1 = state("u", b1.address());
+        await().atMost(WAIT).until(() -> s1.checks() >= 7);
+        assertThat(s1.checkFails()).isZero();
+        List<Backend.Request> checks = b1.requests();
+        assertThat(checks).extracting(Backend.Request::sequence).contains(3).allMatch(n -> n <= 3);
+        // the third check on a connection asks the peer to close it
+        assertThat(checks).filteredOn(r -> r.sequence() == 3).extracting(r -> r.header("Connection"))
+                .containsOnly("close");
+        assertThat(checks).filteredOn(r -> r.sequence() < 3).extracting(r -> r.header("Connection"))
+                .containsOnlyNulls();
+    }
+
+    @Test
     void aReloadKeepsTheHealthOfThePeersItKeeps() throws Exception {
         AtomicBoolean failing = new AtomicBoolean(true);
         Backend b1 = backend("b1", new AtomicBoolean());

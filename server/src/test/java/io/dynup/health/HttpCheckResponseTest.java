@@ -15,6 +15,17 @@ class HttpCheckResponseTest {
         assertThat(r.append("k")).isTrue();
         assertThat(r.status()).isEqualTo(204);
         assertThat(r.body()).isEqualTo("ok");
+        assertThat(r.reusable()).isTrue();
+    }
+
+    @Test
+    void aPeersCloseOrAnUnframedBodyEndsTheConnection() {
+        HttpCheckResponse close = new HttpCheckResponse();
+        close.append("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        assertThat(close.reusable()).isFalse();
+        HttpCheckResponse unframed = new HttpCheckResponse();
+        unframed.append("HTTP/1.1 200 OK\r\n\r\nok");
+        assertThat(unframed.reusable()).isFalse();
     }
 
     @Test
