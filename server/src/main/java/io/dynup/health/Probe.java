@@ -117,7 +117,8 @@ final class Probe {
         int timeout = (int) Math.min(Integer.MAX_VALUE, t.check.timeout().toMillis());
         timer = loop.schedule(() -> verdict(id, t, false, "timed out", false), timeout, TimeUnit.MILLISECONDS);
         Channel kept = channel;
-        if (kept != null && kept.isActive() && t.check.type() == HealthCheck.Type.HTTP) {
+        if (kept != null && kept.isActive() && address.equals(kept.remoteAddress())
+            && t.check.type() == HealthCheck.Type.HTTP) {
             uses++;
             kept.pipeline().addLast(RESPONSE, new ResponseHandler(id, t, true));
             kept.writeAndFlush(request(t, uses >= t.check.keepalive()));
