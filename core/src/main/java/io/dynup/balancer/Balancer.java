@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import io.dynup.internal.Ticker;
 import io.dynup.model.PeerSpec;
+import io.dynup.upstream.HealthStatus;
 import io.dynup.upstream.Peer;
 import io.dynup.upstream.PeerState;
 import io.dynup.upstream.Upstream;
@@ -172,7 +173,8 @@ public abstract class Balancer {
             Peer peer = tier.get(0);
             PeerSpec s = peer.spec();
             reconcileWeight(peer);
-            if (s.down() || !s.resolved() || s.maxConns() != 0 && peer.state().conns() >= s.maxConns()) {
+            if (s.down() || !s.resolved() || peer.state().health() != HealthStatus.HEALTHY
+                || s.maxConns() != 0 && peer.state().conns() >= s.maxConns()) {
                 return null;
             }
             a.currentIndex = 0;
@@ -227,12 +229,14 @@ public abstract class Balancer {
 
     /**
      * nginx's filter: not down, not failed {@code max_fails} times within {@code fail_timeout} seconds of the
-     * last check (whole seconds, see {@link #seconds}), not at {@code max_conns}; and, in dynup, resolved.
+     * last check (whole seconds, see {@link #seconds}), not at {@code max_conns}; and, in dynup, resolved and
+     * healthy by active checks (one volatile read, always {@code HEALTHY} without checks, so the sequence of
+     * healthy peers is nginx's).
      */
     protected static boolean available(Peer peer, long nowMillis) {
         PeerSpec s = peer.spec();
         PeerState st = peer.state();
-        if (s.down() || !s.resolved() || failedOut(peer, nowMillis)) {
+        if (s.down() || !s.resolved() || st.health() != HealthStatus.HEALTHY || failedOut(peer, nowMillis)) {
             return false;
         }
         return s.maxConns() == 0 || st.conns() < s.maxConns();

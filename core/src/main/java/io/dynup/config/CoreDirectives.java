@@ -49,7 +49,14 @@ public final class CoreDirectives {
             simple("hash", 1, 2, HTTP_UPSTREAM, STREAM_UPSTREAM),
             simple("random", 0, 2, HTTP_UPSTREAM, STREAM_UPSTREAM),
             simple("dns_update", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
-            simple("state", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM));
+            simple("state", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            // active health checks (io.dynup.model.HealthChecks), in the words of ngx_dynamic_healthcheck
+            simple("check", 0, UNBOUNDED, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_request_uri", 2, 2, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_request_headers", 1, UNBOUNDED, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_request_body", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_response_codes", 1, UNBOUNDED, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_response_body", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM));
 
     private CoreDirectives() {
     }

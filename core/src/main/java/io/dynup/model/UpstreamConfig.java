@@ -84,6 +84,7 @@ public final class UpstreamConfig {
         String state = null;
         List<PeerSpec> peers = new ArrayList<>();
         Directive firstBackup = null;
+        HealthCheck check = HealthChecks.bind(up, kind);
 
         for (Directive d : up.children()) {
             switch (d.name()) {
@@ -145,7 +146,7 @@ public final class UpstreamConfig {
             throw ConfigException.at(up.pos(), "no servers are inside upstream");
         }
         return new UpstreamSpec(up.arg(0), kind, zone, balancing, keepalive, keepaliveTimeout, keepaliveRequests,
-                                dnsUpdate, peers, up.pos(), state);
+                                dnsUpdate, peers, up.pos(), state, check);
     }
 
     private static Balancing method(Directive d) {

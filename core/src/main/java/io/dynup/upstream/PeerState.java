@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The statistics the JSON API and the status page show (NGINX Plus's {@code requests}, {@code fails},
  * {@code unavail}, {@code selected}) are counted by the balancer under the same lock, so they cost a field
  * write; only {@code responses}, recorded by the proxy outside any lock, are adders.
+ *
+ * <p>The active health of the peer lives here too, so it survives weight edits and reloads like the
+ * counters do. Checks record their verdicts under this object's monitor (one prober per peer, but a reload
+ * may briefly overlap two); the balancer reads only the volatile {@link #health()}.
  */
 public final class PeerState {
 
@@ -36,12 +40,29 @@ public final class PeerState {
     private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
                                            new LongAdder()};
 
+    private volatile HealthStatus health = HealthStatus.HEALTHY;
+    /** Guarded by {@code this}: the current run of failed or passed checks. */
+    private int consecutiveFails;
+    private int consecutivePasses;
+    private volatile long checks;
+    private volatile long checkFails;
+    private volatile long unhealthyTimes;
+    private volatile boolean lastPassed;
+    /** Wall-clock epoch milliseconds of the last failed and passed check, 0 for never. */
+    private volatile long lastFailureEpochMillis;
+    private volatile long lastPassEpochMillis;
+
     /** Far enough in the past for any fail_timeout, far enough from overflow for any subtraction. */
     private static final long LONG_AGO = Long.MIN_VALUE / 4;
 
     PeerState(int weight) {
         this.effectiveWeight = weight;
         this.weightApplied = weight;
+    }
+
+    PeerState(int weight, HealthStatus initialHealth) {
+        this(weight);
+        this.health = initialHealth;
     }
 
     /** A state for a peer built outside a registry (benchmarks, balancer tests). */
@@ -175,8 +196,91 @@ public final class PeerState {
         return total;
     }
 
+    /** Whether active checks let the balancer select this peer; an operator's {@code down} is separate. */
+    public HealthStatus health() {
+        return health;
+    }
+
+    /**
+     * Records one check's verdict at {@code epochMillis} (wall clock): {@code fall} failures in a row make the peer
+     * unhealthy, {@code rise} passes in a row (one, for a peer still {@code checking}) healthy.
+     *
+     * @return the status after the check
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // written under this object's monitor only
+    public synchronized HealthStatus recordCheck(boolean passed, long epochMillis, int fall, int rise) {
+        checks++;
+        lastPassed = passed;
+        if (passed) {
+            lastPassEpochMillis = epochMillis;
+            consecutiveFails = 0;
+            consecutivePasses++;
+            if (health == HealthStatus.CHECKING || health == HealthStatus.UNHEALTHY && consecutivePasses >= rise) {
+                health = HealthStatus.HEALTHY;
+            }
+        } else {
+            checkFails++;
+            lastFailureEpochMillis = epochMillis;
+            consecutivePasses = 0;
+            consecutiveFails++;
+            if (health == HealthStatus.HEALTHY && consecutiveFails >= fall) {
+                health = HealthStatus.UNHEALTHY;
+                unhealthyTimes++;
+            }
+        }
+        return health;
+    }
+
+    /** The upstream no longer has checks: whatever they decided no longer holds. */
+    public synchronized void resetHealth() {
+        health = HealthStatus.HEALTHY;
+        consecutiveFails = 0;
+        consecutivePasses = 0;
+    }
+
+    /** Whether active checks have judged this peer or hold it back: the APIs show its health then. */
+    public boolean checked() {
+        return checks != 0 || health != HealthStatus.HEALTHY;
+    }
+
+    /** Checks made (Plus's {@code health_checks.checks}). */
+    public long checks() {
+        return checks;
+    }
+
+    /** Checks failed (Plus's {@code health_checks.fails}; ngx_dynamic_healthcheck's {@code fall_total}). */
+    public long checkFails() {
+        return checkFails;
+    }
+
+    /** Checks passed (ngx_dynamic_healthcheck's {@code rise_total}). */
+    public long checkPasses() {
+        return checks - checkFails;
+    }
+
+    /** Times the peer became unhealthy (Plus's {@code health_checks.unhealthy}). */
+    public long unhealthyTimes() {
+        return unhealthyTimes;
+    }
+
+    /** Whether the last check passed (Plus's {@code health_checks.last_passed}); false before any check. */
+    public boolean lastPassed() {
+        return lastPassed;
+    }
+
+    /** Epoch milliseconds of the last failed check, 0 for none. */
+    public long lastFailureEpochMillis() {
+        return lastFailureEpochMillis;
+    }
+
+    /** Epoch milliseconds of the last passed check, 0 for none. */
+    public long lastPassEpochMillis() {
+        return lastPassEpochMillis;
+    }
+
     @Override
     public String toString() {
-        return "conns=" + conns + " fails=" + fails + " cw=" + currentWeight + " ew=" + effectiveWeight;
+        return "conns=" + conns + " fails=" + fails + " cw=" + currentWeight + " ew=" + effectiveWeight
+               + (health == HealthStatus.HEALTHY ? "" : " " + health.label());
     }
 }

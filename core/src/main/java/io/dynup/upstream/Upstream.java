@@ -149,6 +149,12 @@ public final class Upstream {
             generation = predecessor.snapshot.generation() + 1;
         }
         List<Peer> peers = peersFor(applied.peers(), carried);
+        if (config.check() == null) {
+            // checks removed by this reload: their verdicts would otherwise hold forever
+            for (Peer p : peers) {
+                p.state().resetHealth();
+            }
+        }
         snapshot = new UpstreamSnapshot(generation, tier(peers, false), tier(peers, true));
     }
 
@@ -201,9 +207,14 @@ public final class Upstream {
         return out;
     }
 
-    /** Caller holds {@link #writeLock}. */
+    /**
+     * A new peer waits in {@code checking} until its first check passes when the upstream checks its peers
+     * (unless {@code initial=up}). Caller holds {@link #writeLock}.
+     */
     Peer newPeer(PeerSpec spec) {
-        return new Peer(nextPeerId++, spec, new PeerState(spec.weight()));
+        HealthStatus initial = config.check() == null || config.check().initialUp() ? HealthStatus.HEALTHY
+                : HealthStatus.CHECKING;
+        return new Peer(nextPeerId++, spec, new PeerState(spec.weight(), initial));
     }
 
     /** The id the next new peer gets. Caller holds {@link #writeLock}. */

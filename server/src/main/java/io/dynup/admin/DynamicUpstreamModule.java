@@ -20,6 +20,7 @@ import io.dynup.model.PeerSpec;
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.Result;
 import io.dynup.model.UpstreamKind;
+import io.dynup.upstream.HealthStatus;
 import io.dynup.upstream.Peer;
 import io.dynup.upstream.UpstreamService;
 import io.netty.buffer.ByteBuf;
@@ -152,7 +153,10 @@ public final class DynamicUpstreamModule implements HttpModule {
                           err);
     }
 
-    /** {@code server <server> addr=<name>[ weight=.. max_fails=.. fail_timeout=.. max_conns=.. conns=..][ down][ backup];} */
+    /**
+     * {@code server <server> addr=<name>[ weight=.. max_fails=.. fail_timeout=.. max_conns=.. conns=..[ unhealthy|
+     * checking]][ down][ backup];}: the health active checks give is dynup's, after the reference's fields.
+     */
     static String list(List<Peer> peers, boolean verbose) {
         StringBuilder sb = new StringBuilder();
         for (Peer p : peers) {
@@ -162,6 +166,9 @@ public final class DynamicUpstreamModule implements HttpModule {
                 sb.append(" weight=").append(s.weight()).append(" max_fails=").append(s.maxFails())
                   .append(" fail_timeout=").append(s.failTimeout()).append(" max_conns=").append(s.maxConns())
                   .append(" conns=").append(p.state().conns());
+                if (p.state().health() != HealthStatus.HEALTHY) {
+                    sb.append(' ').append(p.state().health().label());
+                }
             }
             if (s.down()) {
                 sb.append(" down");

@@ -20,6 +20,7 @@ import io.dynup.internal.Ticker;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.Result;
 import io.dynup.model.UpstreamKind;
+import io.dynup.upstream.HealthStatus;
 import io.dynup.upstream.Peer;
 import io.dynup.upstream.PeerOperation;
 import io.dynup.upstream.PeerState;
@@ -410,6 +411,16 @@ final class UpstreamApi {
             g.writeEndObject();
             g.writeNumberField("fails", st.failures());
             g.writeNumberField("unavail", st.unavail());
+            if (st.checked()) {
+                g.writeObjectFieldStart("health_checks");
+                g.writeNumberField("checks", st.checks());
+                g.writeNumberField("fails", st.checkFails());
+                g.writeNumberField("unhealthy", st.unhealthyTimes());
+                if (st.checks() != 0) {
+                    g.writeBooleanField("last_passed", st.lastPassed());
+                }
+                g.writeEndObject();
+            }
             if (st.requests() != 0) {
                 // the ticker is monotonic, not a clock: the selection is dated by its age
                 long selected = wall - (now - st.selectedMillis());
@@ -425,10 +436,16 @@ final class UpstreamApi {
         g.writeEndObject();
     }
 
-    /** Plus's peer state: {@code down} as set, {@code unavail} while failed out or unresolved, else up. */
+    /**
+     * Plus's peer state: {@code down} as set, {@code unhealthy} or {@code checking} by active checks,
+     * {@code unavail} while failed out or unresolved, else up.
+     */
     static String state(Peer p, long nowMillis) {
         if (p.spec().down()) {
             return "down";
+        }
+        if (p.state().health() != HealthStatus.HEALTHY) {
+            return p.state().health().label();
         }
         return !p.spec().resolved() || Balancer.failedOut(p, nowMillis) ? "unavail" : "up";
     }

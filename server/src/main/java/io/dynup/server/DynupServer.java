@@ -21,6 +21,7 @@ import io.dynup.config.ConfigException;
 import io.dynup.config.CoreDirectives;
 import io.dynup.config.Directive;
 import io.dynup.config.DirectiveTable;
+import io.dynup.health.HealthChecker;
 import io.dynup.http.CoreHttpModule;
 import io.dynup.http.HttpModule;
 import io.dynup.http.HttpRuntime;
@@ -84,6 +85,7 @@ public final class DynupServer implements AutoCloseable {
     private @Nullable HttpServer http;
     private @Nullable StreamServer stream;
     private final Transport transport = Transport.best();
+    private final HealthChecker health;
     /** The configuration served now, retired when a reload replaces it or at stop (its Lua VMs close). */
     private @Nullable HttpRuntime runtime;
 
@@ -104,7 +106,9 @@ public final class DynupServer implements AutoCloseable {
         int n = workerProcesses(config);
         acceptors = transport.newGroup(1, "dynup-accept");
         workers = transport.newGroup(n, "dynup-worker");
+        health = new HealthChecker(workers, transport);
         try {
+            health.follow(upstreams);
             if (runtime != null) {
                 http = HttpServer.start(runtime, transport, acceptors, workers);
                 this.runtime = runtime;
@@ -160,6 +164,7 @@ public final class DynupServer implements AutoCloseable {
             dns.close();
             dns = DnsUpdater.start(service, background);
             upstreams = service;
+            health.follow(service);
             logger.info("reconfiguring: done");
             return true;
         } catch (ConfigException e) {
@@ -279,8 +284,14 @@ public final class DynupServer implements AutoCloseable {
         throw ConfigException.at(d.pos(), "invalid value \"%s\" in \"worker_processes\" directive", d.arg(0));
     }
 
+    /** The active health checks of the running configuration. */
+    public HealthChecker healthChecker() {
+        return health;
+    }
+
     @Override
     public void close() {
+        health.close();
         if (http != null) {
             http.close();
         }

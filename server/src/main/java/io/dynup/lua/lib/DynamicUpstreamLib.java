@@ -11,6 +11,7 @@ import io.dynup.model.PeerUpdate;
 import io.dynup.model.Result;
 import io.dynup.model.UpstreamKind;
 import io.dynup.upstream.Peer;
+import io.dynup.upstream.PeerState;
 import io.dynup.upstream.UpstreamService;
 import party.iroiro.luajava.Lua;
 
@@ -79,7 +80,10 @@ final class DynamicUpstreamLib {
         return 3;
     }
 
-    /** The reference's peer table: {@code down} only when down, {@code backup} always. */
+    /**
+     * The reference's peer table: {@code down} only when down, {@code backup} always; {@code health} (as
+     * ngx_dynamic_healthcheck shows it) once active checks judged the peer.
+     */
     private static void pushPeer(Lua lua, Peer peer) {
         PeerSpec s = peer.spec();
         lua.createTable(0, 9);
@@ -102,6 +106,20 @@ final class DynamicUpstreamLib {
         if (s.down()) {
             lua.push(true);
             lua.setField(-2, "down");
+        }
+        PeerState st = peer.state();
+        if (st.checked()) {
+            lua.createTable(0, 4);
+            lua.push(st.health().label());
+            lua.setField(-2, "status");
+            lua.push(st.checkFails());
+            lua.setField(-2, "fall_total");
+            lua.push(st.checkPasses());
+            lua.setField(-2, "rise_total");
+            // seconds since the epoch, as ngx.time() counts
+            lua.push(st.lastFailureEpochMillis() / 1000);
+            lua.setField(-2, "last_failure");
+            lua.setField(-2, "health");
         }
     }
 

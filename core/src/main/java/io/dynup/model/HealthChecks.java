@@ -1,0 +1,194 @@
+package io.dynup.model;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.config.ConfigException;
+import io.dynup.config.ConfigValues;
+import io.dynup.config.Directive;
+
+/**
+ * Binds the {@code check*} directives of an {@code upstream} block to a {@link HealthCheck}, with the names of
+ * ngx_dynamic_healthcheck: {@code check fall=N rise=N interval=TIME timeout=TIME type=http|tcp [port=N]
+ * [keepalive=N] [initial=up|checking]}, {@code check_request_uri METHOD URI}, {@code check_request_headers
+ * name=value ...}, {@code check_request_body TEXT}, {@code check_response_codes CODE ...} and {@code
+ * check_response_body REGEX}. As in that module a bare {@code interval} is seconds and a bare {@code timeout}
+ * milliseconds; nginx units ({@code 100ms}, {@code 2s}) work in both.
+ */
+final class HealthChecks {
+
+    private HealthChecks() {
+    }
+
+    /** The upstream's check, or null when it has no {@code check} directive. */
+    static @Nullable HealthCheck bind(Directive up, UpstreamKind kind) {
+        Directive check = null;
+        for (Directive d : up.children()) {
+            if (d.name().equals("check")) {
+                if (check != null) {
+                    throw ConfigException.at(d.pos(), "\"check\" directive is duplicate");
+                }
+                check = d;
+            }
+        }
+        List<Directive> details = new ArrayList<>();
+        for (Directive d : up.children()) {
+            if (d.name().startsWith("check_")) {
+                if (check == null) {
+                    throw ConfigException.at(d.pos(), "\"%s\" directive requires \"check\" in the same upstream",
+                                             d.name());
+                }
+                details.add(d);
+            }
+        }
+        if (check == null) {
+            return null;
+        }
+        HealthCheck def = HealthCheck.defaults();
+        HealthCheck.Type type = def.type();
+        int fall = def.fall();
+        int rise = def.rise();
+        Duration interval = def.interval();
+        Duration timeout = def.timeout();
+        int port = 0;
+        int keepalive = def.keepalive();
+        boolean initialUp = false;
+        for (String a : check.args()) {
+            int eq = a.indexOf('=');
+            String key = eq < 0 ? a : a.substring(0, eq);
+            String value = eq < 0 ? "" : a.substring(eq + 1);
+            switch (key) {
+                case "type":
+                    if (value.equals("http")) {
+                        type = HealthCheck.Type.HTTP;
+                    } else if (value.equals("tcp")) {
+                        type = HealthCheck.Type.TCP;
+                    } else {
+                        throw invalid(check, a);
+                    }
+                    break;
+                case "fall":
+                    fall = number(check, a, value, 1, 1000);
+                    break;
+                case "rise":
+                    rise = number(check, a, value, 1, 1000);
+                    break;
+                case "port":
+                    port = number(check, a, value, 1, 65535);
+                    break;
+                case "keepalive":
+                    keepalive = number(check, a, value, 1, 1_000_000);
+                    break;
+                case "interval":
+                    interval = time(check, a, value, false);
+                    break;
+                case "timeout":
+                    timeout = time(check, a, value, true);
+                    break;
+                case "initial":
+                    if (!value.equals("up") && !value.equals("checking")) {
+                        throw invalid(check, a);
+                    }
+                    initialUp = value.equals("up");
+                    break;
+                default:
+                    throw invalid(check, a);
+            }
+        }
+        if (type == HealthCheck.Type.HTTP && kind == UpstreamKind.STREAM) {
+            throw ConfigException.at(check.pos(), "invalid parameter \"type=http\" in stream upstream");
+        }
+        String method = def.method();
+        String uri = def.uri();
+        List<String> headers = List.of();
+        String body = null;
+        List<Integer> codes = List.of();
+        String responseBody = null;
+        for (Directive d : details) {
+            switch (d.name()) {
+                case "check_request_uri":
+                    arguments(d, 2, 2);
+                    method = d.arg(0);
+                    uri = d.arg(1);
+                    if (!method.chars().allMatch(c -> c >= 'A' && c <= 'Z') || method.isEmpty()
+                        || !uri.startsWith("/")) {
+                        throw ConfigException.at(d.pos(), "invalid value \"%s %s\" in \"%s\" directive", method, uri,
+                                                 d.name());
+                    }
+                    break;
+                case "check_request_headers":
+                    arguments(d, 1, Integer.MAX_VALUE);
+                    for (String h : d.args()) {
+                        if (h.indexOf('=') <= 0) {
+                            throw invalid(d, h);
+                        }
+                    }
+                    headers = d.args();
+                    break;
+                case "check_request_body":
+                    arguments(d, 1, 1);
+                    body = d.arg(0);
+                    break;
+                case "check_response_codes":
+                    arguments(d, 1, Integer.MAX_VALUE);
+                    List<Integer> parsed = new ArrayList<>();
+                    for (String c : d.args()) {
+                        parsed.add(number(d, c, c, 100, 599));
+                    }
+                    codes = parsed;
+                    break;
+                case "check_response_body":
+                    arguments(d, 1, 1);
+                    try {
+                        Pattern.compile(d.arg(0));
+                    } catch (PatternSyntaxException e) {
+                        throw ConfigException.at(d.pos(), "invalid regex \"%s\" in \"%s\" directive: %s", d.arg(0),
+                                                 d.name(), e.getDescription());
+                    }
+                    responseBody = d.arg(0);
+                    break;
+                default:
+                    throw ConfigException.at(d.pos(), "unknown directive \"%s\"", d.name());
+            }
+            if (type != HealthCheck.Type.HTTP) {
+                throw ConfigException.at(d.pos(), "\"%s\" directive requires \"check type=http\"", d.name());
+            }
+        }
+        return new HealthCheck(type, fall, rise, interval, timeout, port, keepalive, initialUp, method, uri, headers,
+                               body, codes, responseBody);
+    }
+
+    private static void arguments(Directive d, int min, int max) {
+        if (d.args().size() < min || d.args().size() > max) {
+            throw ConfigException.at(d.pos(), "invalid number of arguments in \"%s\" directive", d.name());
+        }
+    }
+
+    private static int number(Directive d, String arg, String value, int min, int max) {
+        OptionalInt n = ConfigValues.parseInt(value);
+        if (n.isEmpty() || n.getAsInt() < min || n.getAsInt() > max) {
+            throw invalid(d, arg);
+        }
+        return n.getAsInt();
+    }
+
+    /** {@code bareMillis}: a number without a unit is milliseconds (ngx_dynamic_healthcheck's timeout). */
+    private static Duration time(Directive d, String arg, String value, boolean bareMillis) {
+        boolean bare = !value.isEmpty() && value.chars().allMatch(Character::isDigit);
+        Optional<Duration> t = bare && bareMillis
+                ? ConfigValues.parseInt(value).stream().mapToObj(Duration::ofMillis).findFirst()
+                : ConfigValues.parseTime(value);
+        return t.filter(x -> !x.isZero()).orElseThrow(() -> invalid(d, arg));
+    }
+
+    private static ConfigException invalid(Directive d, String arg) {
+        return ConfigException.at(d.pos(), "invalid parameter \"%s\"", arg);
+    }
+}
