@@ -45,6 +45,7 @@ public final class HttpExchange {
     private int step;
     /** Variables set while the request runs ({@code set}, {@code ngx.var}, {@code $upstream_addr}). */
     private @Nullable Map<String, String> variables;
+    private @Nullable VariableSource variableSource;
     /** What modules keep with the request across its phases (the Lua layer's request state). */
     private @Nullable Map<Class<?>, Object> attachments;
     private @Nullable BodySink bodySink;
@@ -115,7 +116,16 @@ public final class HttpExchange {
     /** A variable set during this request, or null. */
     public @Nullable String variable(String name) {
         Map<String, String> v = variables;
-        return v == null ? null : v.get(name);
+        String value = v == null ? null : v.get(name);
+        if (value == null && variableSource != null) {
+            value = variableSource.get(name);
+        }
+        return value;
+    }
+
+    /** Where variables not set on this exchange are looked up next (one source per request: the proxy's). */
+    public void variableSource(VariableSource source) {
+        this.variableSource = source;
     }
 
     /** Sets a request variable ({@code set $name value}); later lookups of {@code $name} see it. */

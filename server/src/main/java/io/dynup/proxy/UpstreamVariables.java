@@ -1,74 +1,99 @@
 package io.dynup.proxy;
 
+import java.util.Arrays;
+
+import org.jspecify.annotations.Nullable;
+
 import io.dynup.http.HttpExchange;
+import io.dynup.http.VariableSource;
 
 /**
  * nginx's {@code $upstream_addr}, {@code $upstream_status} and {@code $upstream_response_time} of one proxied
- * request: an entry per try, joined by {@code ", "} ({@code 127.0.0.1:8081, 127.0.0.1:8082}), set on the
- * exchange as they change. A try that failed has nginx's 502 or 504; without a live peer the address is the
- * upstream's name. Times are seconds with milliseconds, to the end of the response for the last try.
+ * request: an entry per try, joined by {@code ", "} ({@code 127.0.0.1:8081, 127.0.0.1:8082}). A try that failed
+ * has nginx's 502 or 504; without a live peer the address is the upstream's name. Times are seconds with
+ * milliseconds, to the end of the response for the last try. Only the raw facts are kept per request; the
+ * strings are built when a variable is read (an access log, Lua), which most requests never need.
  */
-final class UpstreamVariables {
+final class UpstreamVariables implements VariableSource {
 
-    private final HttpExchange ex;
-    private final StringBuilder addr = new StringBuilder();
-    private final StringBuilder status = new StringBuilder();
-    private final StringBuilder time = new StringBuilder();
-    /** Where the last try's time starts in {@link #time}, once its status is in. */
-    private int lastTime = -1;
-    private long started;
-    private boolean open;
+    private String[] addrs = new String[2];
+    /** Per try: the status once it ended, else 0. */
+    private int[] statuses = new int[2];
+    /** Per try: start and end in {@link System#nanoTime()}. */
+    private long[] times = new long[4];
+    private int tries;
 
     UpstreamVariables(HttpExchange ex) {
-        this.ex = ex;
+        ex.variableSource(this);
     }
 
     /** A try of the peer named {@code peer} ({@code ip:port}, as nginx names peers) begins. */
     void tryStarted(String peer) {
-        begin(peer);
+        if (tries == addrs.length) {
+            addrs = Arrays.copyOf(addrs, tries * 2);
+            statuses = Arrays.copyOf(statuses, tries * 2);
+            times = Arrays.copyOf(times, tries * 4);
+        }
+        addrs[tries] = peer;
+        statuses[tries] = 0;
+        times[2 * tries] = System.nanoTime();
+        tries++;
     }
 
     /** No peer could be chosen: nginx names the upstream and answers 502. */
     void noLivePeer(String upstream) {
-        begin(upstream);
+        tryStarted(upstream);
         tryEnded(502);
-    }
-
-    private void begin(String address) {
-        if (addr.length() > 0) {
-            addr.append(", ");
-        }
-        addr.append(address);
-        started = System.nanoTime();
-        open = true;
-        ex.setVariable("upstream_addr", addr.toString());
     }
 
     /** The try got a response head with {@code code}, or failed with nginx's 502/504; once per try. */
     void tryEnded(int code) {
-        if (!open) {
+        int last = tries - 1;
+        if (last < 0 || statuses[last] != 0) {
             return;
         }
-        open = false;
-        if (status.length() > 0) {
-            status.append(", ");
-            time.append(", ");
-        }
-        status.append(code);
-        lastTime = time.length();
-        time.append(seconds(System.nanoTime() - started));
-        ex.setVariable("upstream_status", status.toString());
-        ex.setVariable("upstream_response_time", time.toString());
+        statuses[last] = code;
+        times[2 * last + 1] = System.nanoTime();
     }
 
     /** The response has been relayed: the last try's time runs to here. */
     void responseEnded() {
-        if (lastTime < 0) {
-            return;
+        int last = tries - 1;
+        if (last >= 0 && statuses[last] != 0) {
+            times[2 * last + 1] = System.nanoTime();
         }
-        time.setLength(lastTime);
-        time.append(seconds(System.nanoTime() - started));
-        ex.setVariable("upstream_response_time", time.toString());
+    }
+
+    @Override
+    public @Nullable String get(String name) {
+        if (tries == 0) {
+            return null;
+        }
+        switch (name) {
+            case "upstream_addr": {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < tries; i++) {
+                    b.append(i == 0 ? "" : ", ").append(addrs[i]);
+                }
+                return b.toString();
+            }
+            case "upstream_status":
+            case "upstream_response_time": {
+                boolean status = name.equals("upstream_status");
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < tries && statuses[i] != 0; i++) {
+                    b.append(i == 0 ? "" : ", ");
+                    if (status) {
+                        b.append(statuses[i]);
+                    } else {
+                        b.append(seconds(times[2 * i + 1] - times[2 * i]));
+                    }
+                }
+                return b.length() == 0 ? null : b.toString();
+            }
+            default:
+                return null;
+        }
     }
 
     static String seconds(long nanos) {
