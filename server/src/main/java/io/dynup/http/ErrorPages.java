@@ -63,7 +63,7 @@ final class ErrorPages {
                 throw ConfigException.at(d.pos(), "invalid value \"%s\"", eq);
             }
             if (eq.length() > 1) {
-                overwrite = atoi(eq.substring(1));
+                overwrite = ConfigValues.parseInt(eq.substring(1)).orElse(-1);
                 if (overwrite < 0) {
                     throw ConfigException.at(d.pos(), "invalid value \"%s\"", eq);
                 }
@@ -80,7 +80,7 @@ final class ErrorPages {
             uri = ComplexValue.compile(text.substring(0, text.indexOf('?')), d, config.captureNames());
         }
         for (int i = 0; i < codes; i++) {
-            int status = atoi(args.get(i));
+            int status = ConfigValues.parseInt(args.get(i)).orElse(-1);
             if (status < 0 || status == 499) {
                 throw ConfigException.at(d.pos(), "invalid value \"%s\"", args.get(i));
             }
@@ -91,22 +91,6 @@ final class ErrorPages {
             int ow = overwrite == -1 && status == 494 ? 400 : overwrite;
             out.add(new Page(status, ow, uri, query));
         }
-    }
-
-    /** nginx's {@code ngx_atoi}: decimal digits only, -1 otherwise. */
-    private static int atoi(String s) {
-        if (s.isEmpty() || s.length() > 9) {
-            return -1;
-        }
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 
     /** The page for {@code status}, the first configured, or null. */
