@@ -3,9 +3,7 @@ package io.dynup.http;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -39,7 +37,7 @@ public final class HttpServer implements AutoCloseable {
         }
     };
 
-    private final Map<SocketAddress, Channel> channels = new LinkedHashMap<>();
+    private final ListenerSet listeners = new ListenerSet("listening on");
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ServerBootstrap bootstrap;
     private volatile HttpRuntime runtime;
@@ -61,21 +59,12 @@ public final class HttpServer implements AutoCloseable {
                 });
     }
 
-    /** A listener could not be bound; the message is nginx's. */
-    public static final class BindFailedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BindFailedException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     /** Binds every listener or none: a bind failure closes what was bound and is thrown. */
     public static HttpServer start(HttpRuntime runtime, Transport transport, EventLoopGroup acceptors,
                                    EventLoopGroup workers) throws InterruptedException {
         HttpServer server = new HttpServer(runtime, transport, acceptors, workers);
         try {
-            server.bind(runtime.listeners(), new ArrayList<>());
+            server.bind(runtime.listeners());
         } catch (InterruptedException | RuntimeException e) {
             server.close();
             throw e;
@@ -83,30 +72,10 @@ public final class HttpServer implements AutoCloseable {
         return server;
     }
 
-    private void bind(List<Listener> listeners, List<Channel> bound) throws InterruptedException {
-        for (Listener l : listeners) {
-            SocketAddress address = l.address().address();
-            if (channels.containsKey(address)) {
-                continue;
-            }
-            Channel ch;
-            try {
-                ch = bootstrap.clone().option(ChannelOption.SO_BACKLOG, l.backlog() > 0 ? l.backlog() : 511)
-                              .bind(address).sync().channel();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                // nginx: bind() to 127.0.0.1:8080 failed (98: Address already in use)
-                String m = String.valueOf(e.getMessage());
-                String reason = m.contains("already in use") ? "98: Address already in use"
-                        : m.contains("ermission") ? "13: Permission denied"
-                        : m.contains("assign") ? "99: Cannot assign requested address" : m;
-                throw new BindFailedException("bind() to " + l.address().text() + " failed (" + reason + ")", e);
-            }
-            channels.put(address, ch);
-            bound.add(ch);
-            logger.info("listening on {}", ch.localAddress());
-        }
+    private void bind(List<Listener> next) throws InterruptedException {
+        listeners.bindAll(next, l -> l.address().address(), l -> l.address().text(),
+                          l -> bootstrap.clone().option(ChannelOption.SO_BACKLOG, l.backlog() > 0 ? l.backlog() : 511)
+                                        .bind(l.address().address()));
     }
 
     /**
@@ -115,14 +84,9 @@ public final class HttpServer implements AutoCloseable {
      * finish their current request and close.
      */
     public synchronized void update(HttpRuntime next) {
-        List<Channel> bound = new ArrayList<>();
         try {
-            bind(next.listeners(), bound);
+            bind(next.listeners());
         } catch (InterruptedException | RuntimeException e) {
-            for (Channel ch : bound) {
-                channels.values().remove(ch);
-                ch.close();
-            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -133,13 +97,7 @@ public final class HttpServer implements AutoCloseable {
         for (Listener l : next.listeners()) {
             keep.add(l.address().address());
         }
-        channels.entrySet().removeIf(e -> {
-            if (keep.contains(e.getKey())) {
-                return false;
-            }
-            e.getValue().close();
-            return true;
-        });
+        listeners.retain(keep::contains);
         drain();
     }
 
@@ -166,7 +124,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** The bound server channels (their local addresses tell the ports chosen for port 0). */
     public List<Channel> channels() {
-        return new ArrayList<>(channels.values());
+        return listeners.channels();
     }
 
     /** Connections open now. */
@@ -174,11 +132,8 @@ public final class HttpServer implements AutoCloseable {
         return connections.size();
     }
 
-    private synchronized void closeListeners() {
-        for (Channel ch : channels.values()) {
-            ch.close().syncUninterruptibly();
-        }
-        channels.clear();
+    private void closeListeners() {
+        listeners.closeAll();
     }
 
     /** Stops accepting and closes every connection. */

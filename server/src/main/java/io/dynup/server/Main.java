@@ -12,8 +12,7 @@ import io.dynup.config.Config;
 import io.dynup.config.ConfigException;
 import io.dynup.config.ConfigParser;
 import io.dynup.config.Directive;
-import io.dynup.http.HttpServer;
-import io.dynup.stream.StreamServer;
+import io.dynup.http.ListenerSet;
 
 /**
  * {@code bin/dynup}: nginx's command line. With no arguments it serves the embedded default (the seed's
@@ -157,7 +156,7 @@ public final class Main {
             if (e instanceof ConfigException) {
                 throw (ConfigException) e;
             }
-            boolean bind = e instanceof HttpServer.BindFailedException || e instanceof StreamServer.BindFailedException;
+            boolean bind = e instanceof ListenerSet.BindFailedException;
             err.println("dynup: [emerg] " + (bind ? e.getMessage() : e.toString()));
             return 1;
         }

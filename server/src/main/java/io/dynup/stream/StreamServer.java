@@ -2,8 +2,6 @@ package io.dynup.stream;
 
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +12,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dynup.http.ListenerSet;
 import io.dynup.http.Transport;
 import io.dynup.upstream.PeerState;
 import io.dynup.upstream.Upstream;
@@ -39,7 +38,7 @@ public final class StreamServer implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
-    private final Map<SocketAddress, Channel> channels = new LinkedHashMap<>();
+    private final ListenerSet listeners = new ListenerSet("stream listening on");
     /** Open relays by the upstream they use, so a change looks only at the relays it can affect. */
     private final Map<Upstream, Set<Relay>> relays = new ConcurrentHashMap<>();
     private volatile StreamRuntime runtime;
@@ -52,15 +51,6 @@ public final class StreamServer implements AutoCloseable {
         this.workers = workers;
     }
 
-    /** A listener could not be bound; the message is nginx's ({@code bind() to 127.0.0.1:5000 failed (98: ...)}). */
-    public static final class BindFailedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BindFailedException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     /**
      * Binds every listener or none (a bind failure closes what was bound and is thrown) and follows the upstream
      * changes made through {@code service}.
@@ -69,7 +59,7 @@ public final class StreamServer implements AutoCloseable {
                                      EventLoopGroup acceptors, EventLoopGroup workers) throws InterruptedException {
         StreamServer server = new StreamServer(runtime, transport, acceptors, workers);
         try {
-            server.bind(runtime.listens(), new ArrayList<>());
+            server.bind(runtime.listens());
         } catch (InterruptedException | RuntimeException e) {
             server.close();
             throw e;
@@ -78,27 +68,8 @@ public final class StreamServer implements AutoCloseable {
         return server;
     }
 
-    private void bind(List<ListenAddress> listens, List<Channel> bound) throws InterruptedException {
-        for (ListenAddress l : listens) {
-            if (channels.containsKey(l.address())) {
-                continue;
-            }
-            Channel ch;
-            try {
-                ch = bootstrap(l).bind(l.address()).sync().channel();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                String m = String.valueOf(e.getMessage());
-                String reason = m.contains("already in use") ? "98: Address already in use"
-                        : m.contains("ermission") ? "13: Permission denied"
-                        : m.contains("assign") ? "99: Cannot assign requested address" : m;
-                throw new BindFailedException("bind() to " + l.text() + " failed (" + reason + ")", e);
-            }
-            channels.put(l.address(), ch);
-            bound.add(ch);
-            logger.info("stream listening on {}", ch.localAddress());
-        }
+    private void bind(List<ListenAddress> listens) throws InterruptedException {
+        listeners.bindAll(listens, ListenAddress::address, ListenAddress::text, l -> bootstrap(l).bind(l.address()));
     }
 
     private ServerBootstrap bootstrap(ListenAddress listen) {
@@ -132,14 +103,9 @@ public final class StreamServer implements AutoCloseable {
      * exiting workers close them. {@code service} is the reloaded mutation service, whose changes now count.
      */
     public synchronized void update(StreamRuntime next, UpstreamService service) {
-        List<Channel> bound = new ArrayList<>();
         try {
-            bind(next.listens(), bound);
+            bind(next.listens());
         } catch (InterruptedException | RuntimeException e) {
-            for (Channel ch : bound) {
-                channels.values().remove(ch);
-                ch.close();
-            }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -147,13 +113,7 @@ public final class StreamServer implements AutoCloseable {
         }
         runtime = next;
         service.addListener(this::onUpstreamChange);
-        channels.entrySet().removeIf(e -> {
-            if (next.server(e.getKey()) != null) {
-                return false;
-            }
-            e.getValue().close();
-            return true;
-        });
+        listeners.retain(a -> next.server(a) != null);
         disconnectOnExiting();
     }
 
@@ -229,9 +189,7 @@ public final class StreamServer implements AutoCloseable {
 
     /** The bound listeners (their local addresses tell the ports chosen). */
     public List<Channel> channels() {
-        synchronized (this) {
-            return new ArrayList<>(channels.values());
-        }
+        return listeners.channels();
     }
 
     /** Relays open now. */
@@ -243,11 +201,8 @@ public final class StreamServer implements AutoCloseable {
         return n;
     }
 
-    private synchronized void closeListeners() {
-        for (Channel ch : channels.values()) {
-            ch.close().syncUninterruptibly();
-        }
-        channels.clear();
+    private void closeListeners() {
+        listeners.closeAll();
     }
 
     /** Stops accepting and closes every relay. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.dynup.http.ListenerSet;
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.UpstreamKind;
 import io.dynup.server.DynupServer;
@@ -73,7 +74,7 @@ class StreamProxyIntegrationTest {
     void aTakenPortFailsTheStartWithNginxsMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> start(servers(), ""))
-                    .isInstanceOf(StreamServer.BindFailedException.class)
+                    .isInstanceOf(ListenerSet.BindFailedException.class)
                     .hasMessage("bind() to 127.0.0.1:" + port + " failed (98: Address already in use)");
         }
     }
