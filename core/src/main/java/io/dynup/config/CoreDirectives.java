@@ -56,7 +56,9 @@ public final class CoreDirectives {
             simple("check_request_headers", 1, UNBOUNDED, HTTP_UPSTREAM, STREAM_UPSTREAM),
             simple("check_request_body", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
             simple("check_response_codes", 1, UNBOUNDED, HTTP_UPSTREAM, STREAM_UPSTREAM),
-            simple("check_response_body", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM));
+            simple("check_response_body", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_disable_host", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM),
+            simple("check_exclude_host", 1, 1, HTTP_UPSTREAM, STREAM_UPSTREAM));
 
     private CoreDirectives() {
     }

@@ -19,7 +19,7 @@ import io.dynup.config.Directive;
  * ngx_dynamic_healthcheck: {@code check fall=N rise=N interval=TIME timeout=TIME type=http|tcp [port=N]
  * [keepalive=N] [initial=up|checking]}, {@code check_request_uri METHOD URI}, {@code check_request_headers
  * name=value ...}, {@code check_request_body TEXT}, {@code check_response_codes CODE ...} and {@code
- * check_response_body REGEX}. As in that module a bare {@code interval} is seconds and a bare {@code timeout}
+ * check_response_body REGEX}, {@code check_disable_host HOST} and {@code check_exclude_host HOST}. As in that module a bare {@code interval} is seconds and a bare {@code timeout}
  * milliseconds; nginx units ({@code 100ms}, {@code 2s}) work in both.
  */
 final class HealthChecks {
@@ -111,8 +111,15 @@ final class HealthChecks {
         String body = null;
         List<Integer> codes = List.of();
         String responseBody = null;
+        List<String> disabledHosts = new ArrayList<>();
+        List<String> excludedHosts = new ArrayList<>();
         for (Directive d : details) {
             switch (d.name()) {
+                case "check_disable_host":
+                case "check_exclude_host":
+                    arguments(d, 1, 1);
+                    (d.name().equals("check_disable_host") ? disabledHosts : excludedHosts).add(d.arg(0));
+                    continue;
                 case "check_request_uri":
                     arguments(d, 2, 2);
                     method = d.arg(0);
@@ -162,7 +169,7 @@ final class HealthChecks {
             }
         }
         return new HealthCheck(type, fall, rise, interval, timeout, port, keepalive, initialUp, method, uri, headers,
-                               body, codes, responseBody);
+                               body, codes, responseBody, false, false, disabledHosts, excludedHosts);
     }
 
     private static void arguments(Directive d, int min, int max) {

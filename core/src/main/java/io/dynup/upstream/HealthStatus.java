@@ -9,7 +9,12 @@ public enum HealthStatus {
     /** {@code fall} checks in a row failed; selected again after {@code rise} passes. */
     UNHEALTHY,
     /** New and not checked yet (NGINX Plus's {@code checking}); selected after its first pass. */
-    CHECKING;
+    CHECKING,
+    /**
+     * Held out of service by the health-check API ({@code disable}, {@code disable_host}) whatever checks say;
+     * not probed. Apart from the operator's {@code down}, which the peer keeps as it was.
+     */
+    DISABLED;
 
     /** The lower-case name the APIs show. */
     public String label() {

@@ -209,6 +209,9 @@ public final class PeerState {
      */
     @SuppressWarnings("NonAtomicOperationOnVolatileField") // written under this object's monitor only
     public synchronized HealthStatus recordCheck(boolean passed, long epochMillis, int fall, int rise) {
+        if (health == HealthStatus.DISABLED) {
+            return health; // a probe that was in flight when the peer was disabled
+        }
         checks++;
         lastPassed = passed;
         if (passed) {
@@ -233,7 +236,15 @@ public final class PeerState {
 
     /** The upstream no longer has checks: whatever they decided no longer holds. */
     public synchronized void resetHealth() {
-        health = HealthStatus.HEALTHY;
+        startHealth(HealthStatus.HEALTHY);
+    }
+
+    /**
+     * Starts the health over at {@code status}, as for a new peer: consecutive counts cleared, totals kept.
+     * {@link HealthStatus#DISABLED} holds the peer out of service until started over again.
+     */
+    synchronized void startHealth(HealthStatus status) {
+        health = status;
         consecutiveFails = 0;
         consecutivePasses = 0;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.model.Balancing;
+import io.dynup.model.HealthCheck;
 import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamKind;
@@ -50,12 +52,14 @@ public final class Upstream {
 
     Upstream(UpstreamSpec config) {
         this.config = config;
+        // the snapshot's check decides the initial health of the peers made below
+        this.snapshot = new UpstreamSnapshot(1, List.of(), List.of(), config.check());
         List<Peer> primary = new ArrayList<>();
         List<Peer> backup = new ArrayList<>();
         for (PeerSpec spec : config.peers()) {
             (spec.backup() ? backup : primary).add(newPeer(spec));
         }
-        this.snapshot = new UpstreamSnapshot(1, primary, backup);
+        this.snapshot = new UpstreamSnapshot(1, primary, backup, config.check());
     }
 
     /** An upstream outside any registry, for embedding and benchmarks; change it through a service. */
@@ -143,19 +147,27 @@ public final class Upstream {
         List<Peer> carried = List.of();
         long generation = 1;
         nextPeerId = 0;
+        HealthCheck check = config.check();
         if (predecessor != null) {
             carried = predecessor.snapshot.all();
             nextPeerId = predecessor.nextPeerId;
             generation = predecessor.snapshot.generation() + 1;
+            // a check tuned at run time stays tuned unless the reload edited the check directives themselves
+            if (Objects.equals(check, predecessor.config.check())) {
+                check = predecessor.snapshot.check();
+            }
         }
+        // the snapshot's check decides the initial health of the peers made below
+        snapshot = new UpstreamSnapshot(generation, List.of(), List.of(), check);
         List<Peer> peers = peersFor(applied.peers(), carried);
-        if (config.check() == null) {
+        if (check == null) {
             // checks removed by this reload: their verdicts would otherwise hold forever
             for (Peer p : peers) {
                 p.state().resetHealth();
             }
         }
-        snapshot = new UpstreamSnapshot(generation, tier(peers, false), tier(peers, true));
+        snapshot = new UpstreamSnapshot(generation, tier(peers, false), tier(peers, true), check);
+        applyCheck(snapshot, predecessor == null ? null : predecessor.snapshot.check());
     }
 
     /**
@@ -212,9 +224,45 @@ public final class Upstream {
      * (unless {@code initial=up}). Caller holds {@link #writeLock}.
      */
     Peer newPeer(PeerSpec spec) {
-        HealthStatus initial = config.check() == null || config.check().initialUp() ? HealthStatus.HEALTHY
-                : HealthStatus.CHECKING;
-        return new Peer(nextPeerId++, spec, new PeerState(spec.weight(), initial));
+        return new Peer(nextPeerId++, spec, new PeerState(spec.weight(), initialHealth(snapshot.check(), spec)));
+    }
+
+    /** Where a peer's health starts under {@code check}: checking until its first pass, unless not probed. */
+    private static HealthStatus initialHealth(@Nullable HealthCheck check, PeerSpec spec) {
+        if (check == null) {
+            return HealthStatus.HEALTHY;
+        }
+        if (check.disables(spec)) {
+            return HealthStatus.DISABLED;
+        }
+        return check.initialUp() || !check.probes(spec) ? HealthStatus.HEALTHY : HealthStatus.CHECKING;
+    }
+
+    /**
+     * Brings the health of the peers of {@code next} in line with its check where the check's change decides it:
+     * disabled peers are held out, peers no longer disabled start over, and peers no longer probed (checks off,
+     * host excluded) are healthy. Verdicts of checks that still run are kept. Caller holds {@link #writeLock}.
+     */
+    private static void applyCheck(UpstreamSnapshot next, @Nullable HealthCheck before) {
+        HealthCheck check = next.check();
+        if (check == null) {
+            return;
+        }
+        for (Peer p : next.all()) {
+            PeerState st = p.state();
+            HealthStatus initial = initialHealth(check, p.spec());
+            if (initial == HealthStatus.DISABLED || st.health() == HealthStatus.DISABLED) {
+                if (st.health() != initial) {
+                    st.startHealth(initial);
+                }
+            } else if (!check.probes(p.spec()) && st.health() != HealthStatus.HEALTHY) {
+                st.resetHealth();
+            } else if (before != null && !before.probes(p.spec()) && check.probes(p.spec())
+                       && !check.initialUp()) {
+                // probing starts again (checks back on, host no longer excluded): the peer proves itself first
+                st.startHealth(HealthStatus.CHECKING);
+            }
+        }
     }
 
     /** The id the next new peer gets. Caller holds {@link #writeLock}. */
@@ -228,8 +276,12 @@ public final class Upstream {
     }
 
     /** Caller holds {@link #writeLock}; returns the published snapshot. */
-    UpstreamSnapshot publish(List<Peer> primary, List<Peer> backup) {
-        UpstreamSnapshot next = new UpstreamSnapshot(snapshot.generation() + 1, primary, backup);
+    UpstreamSnapshot publish(List<Peer> primary, List<Peer> backup, @Nullable HealthCheck check) {
+        UpstreamSnapshot before = snapshot;
+        UpstreamSnapshot next = new UpstreamSnapshot(before.generation() + 1, primary, backup, check);
+        if (check != before.check()) {
+            applyCheck(next, before.check());
+        }
         snapshot = next;
         return next;
     }

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dynup.model.HealthCheck;
 import io.dynup.model.HostResolver;
 import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
@@ -163,7 +165,8 @@ public final class UpstreamService {
                 }
                 changed |= step.get();
             }
-            after.add(changed ? new UpstreamSnapshot(before.generation() + 1, draft.primary, draft.backup)
+            after.add(changed ? new UpstreamSnapshot(before.generation() + 1, draft.primary, draft.backup,
+                                                     draft.check)
                     : before);
             return Result.ok(changed);
         }, "applied " + operations.size() + " operation(s)");
@@ -290,6 +293,35 @@ public final class UpstreamService {
 
     public Result<Boolean> setPeerUp(UpstreamKind kind, String upstream, String peer) {
         return updatePeer(kind, upstream, peer, PeerUpdate.down(false));
+    }
+
+    /**
+     * Changes an upstream's active health check at run time (the health-check APIs of Lua and HTTP): {@code change}
+     * gets the check in force and returns the one to use. An upstream without {@code check} gets the defaults
+     * with checks {@code off}, so that disabling hosts does not start probes; a change that sets {@code off}
+     * false starts them. Peers keep their health where the change does not decide it (see {@link HealthCheck}).
+     * {@code change} may throw {@link IllegalArgumentException} naming the parameter: the result is that
+     * error, and nothing changes.
+     */
+    public Result<Boolean> updateCheck(UpstreamKind kind, String upstream, UnaryOperator<HealthCheck> change) {
+        return mutate(kind, upstream, draft -> {
+            HealthCheck before = draft.check != null ? draft.check
+                    : HealthCheck.defaults().toBuilder().off(true).build();
+            HealthCheck after;
+            try {
+                after = change.apply(before);
+            } catch (IllegalArgumentException e) {
+                return Result.fail(e.getMessage());
+            }
+            if (kind == UpstreamKind.STREAM && after.type() == HealthCheck.Type.HTTP) {
+                return Result.fail("type: http (expected: tcp in a stream upstream)");
+            }
+            if (after.equals(draft.check)) {
+                return Result.ok(false);
+            }
+            draft.check = after;
+            return Result.ok(true);
+        }, "health check changed");
     }
 
     /**
@@ -420,11 +452,13 @@ public final class UpstreamService {
         final Upstream upstream;
         final List<Peer> primary;
         final List<Peer> backup;
+        @Nullable HealthCheck check;
 
         Draft(Upstream upstream, UpstreamSnapshot base) {
             this.upstream = upstream;
             this.primary = new ArrayList<>(base.primary());
             this.backup = new ArrayList<>(base.backup());
+            this.check = base.check();
         }
 
         List<PeerSpec> specs() {
@@ -462,14 +496,17 @@ public final class UpstreamService {
                 return r;
             }
             try {
-                u.journal().record(u.config(), draft.specs());
+                List<PeerSpec> specs = draft.specs();
+                if (!specs.equals(before.specs())) {
+                    u.journal().record(u.config(), specs);
+                }
             } catch (IOException e) {
                 logger.error("{} upstream \"{}\": {} failed: {}", kind.configName(), u.name(), description,
                              e.getMessage());
                 u.rewindPeerIds(nextId);
                 return Result.fail(e.getMessage());
             }
-            after = u.publish(draft.primary, draft.backup);
+            after = u.publish(draft.primary, draft.backup, draft.check);
         } finally {
             u.writeLock.unlock();
         }

@@ -3,6 +3,9 @@ package io.dynup.upstream;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.model.HealthCheck;
 import io.dynup.model.PeerSpec;
 
 /**
@@ -20,13 +23,23 @@ public final class UpstreamSnapshot {
     private final List<Peer> backup;
     private final int primaryTries;
     private final int backupTries;
+    private final @Nullable HealthCheck check;
 
-    UpstreamSnapshot(long generation, List<Peer> primary, List<Peer> backup) {
+    UpstreamSnapshot(long generation, List<Peer> primary, List<Peer> backup, @Nullable HealthCheck check) {
         this.generation = generation;
+        this.check = check;
         this.primary = List.copyOf(primary);
         this.backup = List.copyOf(backup);
         this.primaryTries = countTries(this.primary);
         this.backupTries = countTries(this.backup);
+    }
+
+    /**
+     * The upstream's active health check now: its {@code check} directives, as changed at run time by the
+     * health-check APIs; null when its peers are not checked.
+     */
+    public @Nullable HealthCheck check() {
+        return check;
     }
 
     /** Increases by one with every published change; the JSON API's ETag. */

@@ -36,7 +36,8 @@ class HealthChecksTest {
                                      + "  check_response_body ok.*;").check();
         assertThat(c).isEqualTo(new HealthCheck(HealthCheck.Type.HTTP, 3, 2, Duration.ofMillis(100),
                                                 Duration.ofMillis(1500), 8081, 5, true, "HEAD", "/health",
-                                                List.of("Host=app", "X-A=1"), "ping", List.of(200, 204), "ok.*"));
+                                                List.of("Host=app", "X-A=1"), "ping", List.of(200, 204), "ok.*",
+                                                false, false, List.of(), List.of()));
         assertThat(c.passes(204)).isTrue();
         assertThat(c.passes(302)).isFalse();
     }
@@ -49,6 +50,17 @@ class HealthChecksTest {
         assertThat(c.initialUp()).isFalse();
         assertThat(c.passes(301)).isTrue();
         assertThat(bind("http", "").check()).isNull();
+    }
+
+    @Test
+    void disabledAndExcludedHostsAreBoundInAnyCheckType() {
+        HealthCheck c = bind("stream", "  check type=tcp;\n  check_disable_host 10.0.0.1:80;\n"
+                                       + "  check_disable_host 10.0.0.2:80;\n  check_exclude_host 10.0.0.3:80;").check();
+        assertThat(c.disabledHosts()).containsExactly("10.0.0.1:80", "10.0.0.2:80");
+        assertThat(c.excludedHosts()).containsExactly("10.0.0.3:80");
+        assertThat(c.disables(PeerSpec.of("10.0.0.2:80", "10.0.0.2:80", null))).isTrue();
+        assertThat(c.probes(PeerSpec.of("10.0.0.3:80", "10.0.0.3:80", null))).isFalse();
+        assertThat(c.probes(PeerSpec.of("10.0.0.4:80", "10.0.0.4:80", null))).isTrue();
     }
 
     @Test

@@ -20,7 +20,8 @@ import io.dynup.upstream.UpstreamService;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * Keeps one {@link Probe} per peer of every upstream with a {@code check}, following the configuration: peers
+ * Keeps one {@link Probe} per probed peer of every upstream with a {@code check} (as tuned at run time: off,
+ * disabled and excluded peers are not probed), following the configuration: peers
  * added at run time are probed at once, removed ones stop being probed, and a reload keeps the probes (and the
  * health) of the peers it keeps, since those keep their {@link PeerState}. Probes are spread over the event loops
  * and start with a jitter, so a large upstream does not probe all its peers in the same millisecond.
@@ -77,10 +78,13 @@ public final class HealthChecker implements AutoCloseable {
     /** Makes the probes of {@code u} match its current peers. Caller holds {@code this}. */
     private void sync(Upstream u) {
         Map<PeerState, Probe> current = probes.get(key(u));
-        HealthCheck check = u.config().check();
+        HealthCheck check = u.snapshot().check();
         Map<PeerState, Probe> next = new IdentityHashMap<>();
         if (check != null && !closed) {
             for (Peer peer : u.snapshot().all()) {
+                if (!check.probes(peer.spec())) {
+                    continue;
+                }
                 Probe p = current.remove(peer.state());
                 if (p == null) {
                     p = new Probe(peer.state(), loops.next(), transport);
