@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream's active health check, the {@code check*} directives of ngx_dynamic_healthcheck: every
- * {@code interval} each peer is probed (a TCP connect, or an HTTP request whose status and body are matched);
+ * {@code interval} each peer is probed (a TCP connect, optionally sending {@code requestBody} and matching
+ * what comes back, or an HTTP request whose status and body are matched; either over TLS with {@code ssl});
  * {@code fall} consecutive failures make it unhealthy, {@code rise} consecutive passes healthy again.
  *
  * @param port           the port to probe instead of the peer's, or 0 for the peer's own
@@ -18,13 +19,17 @@ import org.jspecify.annotations.Nullable;
  *                       by default it waits in {@code checking} until it passes once
  * @param requestHeaders {@code name=value} pairs, as written
  * @param responseCodes  statuses that pass; empty means any 2xx or 3xx
- * @param responseBody   a regular expression the body must contain a match of, or null
+ * @param requestBody    the HTTP request's body, or for a TCP check the bytes sent once connected; null sends none
+ * @param responseBody   a regular expression the HTTP body, or for a TCP check the bytes received, must contain a
+ *                       match of; null passes a TCP check once its request is sent
+ * @param ssl            {@code type=ssl}: the check runs over TLS, the peer's certificate is not verified
  */
 public record HealthCheck(Type type, int fall, int rise, Duration interval, Duration timeout, int port,
                           int keepalive, boolean initialUp, String method, String uri, List<String> requestHeaders,
-                          @Nullable String requestBody, List<Integer> responseCodes, @Nullable String responseBody) {
+                          @Nullable String requestBody, List<Integer> responseCodes, @Nullable String responseBody,
+                          boolean ssl) {
 
-    /** How a peer is probed. */
+    /** What a check says to a peer once connected (and, with {@link #ssl}, after the TLS handshake). */
     public enum Type { TCP, HTTP }
 
     public static final int DEFAULT_FALL = 1;
@@ -57,7 +62,7 @@ public record HealthCheck(Type type, int fall, int rise, Duration interval, Dura
     /** The defaults: a TCP connect every 10 seconds, 1 second to answer, one failure or pass to switch. */
     public static HealthCheck defaults() {
         return new HealthCheck(Type.TCP, DEFAULT_FALL, DEFAULT_RISE, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, 0, 1,
-                               false, "GET", "/", List.of(), null, List.of(), null);
+                               false, "GET", "/", List.of(), null, List.of(), null, false);
     }
 
     /** Whether {@code status} passes: one of the configured codes, else any 2xx or 3xx. */

@@ -38,7 +38,7 @@ class HealthSkipTest {
     private static HealthCheck check(int fall, int rise, boolean initialUp) {
         HealthCheck d = HealthCheck.defaults();
         return new HealthCheck(d.type(), fall, rise, d.interval(), d.timeout(), 0, 1, initialUp, d.method(), d.uri(),
-                               List.of(), null, List.of(), null);
+                               List.of(), null, List.of(), null, false);
     }
 
     private static Upstream upstream(UpstreamService s) {
