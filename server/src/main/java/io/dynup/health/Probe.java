@@ -275,10 +275,11 @@ final class Probe {
         private void judge(boolean reusable) {
             int status = response.status();
             String body = response.body();
-            if (status < 0 || body == null) {
+            String error = response.error();
+            if (error != null) {
+                verdict(id, t, false, error, false);
+            } else if (status < 0 || body == null) {
                 verdict(id, t, false, "no valid response", false);
-            } else if (body.length() > MAX_BODY) {
-                verdict(id, t, false, "response larger than " + MAX_BODY + " bytes", false);
             } else if (!t.check.passes(status)) {
                 verdict(id, t, false, "status " + status, reusable);
             } else if (t.body != null && !t.body.matcher(body).find()) {
@@ -296,6 +297,7 @@ final class Probe {
                 connect(id, t, address, (int) Math.min(Integer.MAX_VALUE, t.check.timeout().toMillis()));
                 return;
             }
+            response.closed();
             judge(false);
         }
 
