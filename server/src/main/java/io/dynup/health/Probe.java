@@ -71,8 +71,8 @@ final class Probe {
 
     /**
      * What to probe: the latest peer spec and check of the upstream, with the body pattern compiled once. The
-     * pattern's {@code .} matches line ends too, as the module's (PCRE with DOTALL), so a pattern over several
-     * lines of a TCP answer, as its Redis example, works.
+     * pattern's {@code .} matches line ends too, as the module asks of PCRE (DOTALL, where its nginx build has
+     * it), so that a pattern over several lines of a TCP answer works, as its Redis example.
      */
     private record Target(String upstream, PeerSpec peer, HealthCheck check, @Nullable Pattern body) {
     }
@@ -175,7 +175,7 @@ final class Probe {
 
     /**
      * Sends the check's request on a connection that is ready (connected, and shaken hands with TLS). A TCP
-     * check without a request body, or without a pattern for the answer, passes here, as the module's.
+     * check without a pattern for the answer passes once its request, if it has one, is sent, as the module's.
      */
     private void send(long id, Target t, Channel ch) {
         if (t.check.type() == HealthCheck.Type.HTTP) {
