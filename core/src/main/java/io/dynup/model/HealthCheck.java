@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream's active health check, the {@code check*} directives of ngx_dynamic_healthcheck: every
- * {@code interval} each peer is probed (a TCP connect, or an HTTP request whose status and body are matched);
+ * {@code interval} each peer is probed (a TCP connect, optionally sending {@code requestBody} and matching
+ * what comes back, or an HTTP request whose status and body are matched; either over TLS with {@code ssl});
  * {@code fall} consecutive failures make it unhealthy, {@code rise} consecutive passes healthy again.
  *
  * @param port           the port to probe instead of the peer's, or 0 for the peer's own
@@ -19,19 +20,23 @@ import org.jspecify.annotations.Nullable;
  *                       by default it waits in {@code checking} until it passes once
  * @param requestHeaders {@code name=value} pairs, as written
  * @param responseCodes  statuses that pass; empty means any 2xx or 3xx
- * @param responseBody   a regular expression the body must contain a match of, or null
+ * @param requestBody    the HTTP request's body, or for a TCP check the bytes sent once connected; null sends none
+ * @param responseBody   a regular expression the HTTP body, or for a TCP check the bytes received, must contain a
+ *                       match of; null passes a TCP check once its request is sent
  * @param off            checks suspended (ngx_dynamic_healthcheck's {@code off=1}): nothing is probed and every
  *                       peer counts as healthy, so that no verdict outlives the checks that made it
  * @param disabled       every peer held out of service whatever checks say ({@code disable=1})
  * @param disabledHosts  peers held out of service, by address or server as written ({@code disable_host})
  * @param excludedHosts  peers never probed and always healthy ({@code check_exclude_host})
+ * @param ssl            {@code type=ssl}: the check runs over TLS, the peer's certificate is not verified
  */
 public record HealthCheck(Type type, int fall, int rise, Duration interval, Duration timeout, int port,
                           int keepalive, boolean initialUp, String method, String uri, List<String> requestHeaders,
                           @Nullable String requestBody, List<Integer> responseCodes, @Nullable String responseBody,
-                          boolean off, boolean disabled, List<String> disabledHosts, List<String> excludedHosts) {
+                          boolean off, boolean disabled, List<String> disabledHosts, List<String> excludedHosts,
+                          boolean ssl) {
 
-    /** How a peer is probed. */
+    /** What a check says to a peer once connected (and, with {@link #ssl}, after the TLS handshake). */
     public enum Type { TCP, HTTP }
 
     public static final int DEFAULT_FALL = 1;
@@ -86,7 +91,7 @@ public record HealthCheck(Type type, int fall, int rise, Duration interval, Dura
     public static HealthCheck defaults() {
         return new HealthCheck(Type.TCP, DEFAULT_FALL, DEFAULT_RISE, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, 0, 1,
                                false, "GET", "/", List.of(), null, List.of(), null, false, false, List.of(),
-                               List.of());
+                               List.of(), false);
     }
 
     /** A builder starting from this check, for run-time changes of some of its parameters. */
@@ -143,6 +148,7 @@ public record HealthCheck(Type type, int fall, int rise, Duration interval, Dura
         private boolean disabled;
         private List<String> disabledHosts;
         private List<String> excludedHosts;
+        private boolean ssl;
 
         private Builder(HealthCheck c) {
             type = c.type;
@@ -163,6 +169,7 @@ public record HealthCheck(Type type, int fall, int rise, Duration interval, Dura
             disabled = c.disabled;
             disabledHosts = c.disabledHosts;
             excludedHosts = c.excludedHosts;
+            ssl = c.ssl;
         }
 
         public Builder type(Type v) {
@@ -255,11 +262,16 @@ public record HealthCheck(Type type, int fall, int rise, Duration interval, Dura
             return this;
         }
 
+        public Builder ssl(boolean v) {
+            ssl = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the parameter out of range */
         public HealthCheck build() {
             return new HealthCheck(type, fall, rise, interval, timeout, port, keepalive, initialUp, method, uri,
                                    requestHeaders, requestBody, responseCodes, responseBody, off, disabled,
-                                   disabledHosts, excludedHosts);
+                                   disabledHosts, excludedHosts, ssl);
         }
     }
 }

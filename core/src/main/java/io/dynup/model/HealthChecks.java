@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -16,13 +17,22 @@ import io.dynup.config.Directive;
 
 /**
  * Binds the {@code check*} directives of an {@code upstream} block to a {@link HealthCheck}, with the names of
- * ngx_dynamic_healthcheck: {@code check fall=N rise=N interval=TIME timeout=TIME type=http|tcp [port=N]
+ * ngx_dynamic_healthcheck: {@code check fall=N rise=N interval=TIME timeout=TIME type=http|tcp|ssl [port=N]
  * [keepalive=N] [initial=up|checking]}, {@code check_request_uri METHOD URI}, {@code check_request_headers
- * name=value ...}, {@code check_request_body TEXT}, {@code check_response_codes CODE ...} and {@code
- * check_response_body REGEX}, {@code check_disable_host HOST} and {@code check_exclude_host HOST}. As in that module a bare {@code interval} is seconds and a bare {@code timeout}
- * milliseconds; nginx units ({@code 100ms}, {@code 2s}) work in both.
+ * name=value ...}, {@code check_request_body TEXT}, {@code check_response_codes CODE ...}, {@code
+ * check_response_body REGEX}, {@code check_disable_host HOST} and {@code check_exclude_host HOST}. As in that
+ * module a bare {@code interval} is seconds and a bare {@code timeout} milliseconds; nginx units ({@code 100ms},
+ * {@code 2s}) work in both.
+ *
+ * <p>The request and response bodies belong to every type (a TCP check sends the one and reads until the other
+ * matches, as the module's Redis example); the URI, headers and codes only to an HTTP check, which in an http
+ * upstream is {@code type=http}, or {@code type=ssl} with a {@code check_request_uri} (HTTPS).
  */
 final class HealthChecks {
+
+    /** The directives that shape an HTTP request and judge its response, meaningless to a TCP check. */
+    private static final Set<String> HTTP_ONLY = Set.of("check_request_uri", "check_request_headers",
+                                                        "check_response_codes");
 
     private HealthChecks() {
     }
@@ -60,19 +70,18 @@ final class HealthChecks {
         int port = 0;
         int keepalive = def.keepalive();
         boolean initialUp = false;
+        boolean ssl = false;
         for (String a : check.args()) {
             int eq = a.indexOf('=');
             String key = eq < 0 ? a : a.substring(0, eq);
             String value = eq < 0 ? "" : a.substring(eq + 1);
             switch (key) {
                 case "type":
-                    if (value.equals("http")) {
-                        type = HealthCheck.Type.HTTP;
-                    } else if (value.equals("tcp")) {
-                        type = HealthCheck.Type.TCP;
-                    } else {
+                    if (!value.equals("http") && !value.equals("tcp") && !value.equals("ssl")) {
                         throw invalid(check, a);
                     }
+                    type = value.equals("http") ? HealthCheck.Type.HTTP : HealthCheck.Type.TCP;
+                    ssl = value.equals("ssl");
                     break;
                 case "fall":
                     fall = number(check, a, value, 1, 1000);
@@ -105,6 +114,10 @@ final class HealthChecks {
         if (type == HealthCheck.Type.HTTP && kind == UpstreamKind.STREAM) {
             throw ConfigException.at(check.pos(), "invalid parameter \"type=http\" in stream upstream");
         }
+        boolean hasUri = details.stream().anyMatch(d -> d.name().equals("check_request_uri"));
+        if (ssl && kind == UpstreamKind.HTTP && hasUri) {
+            type = HealthCheck.Type.HTTP;
+        }
         String method = def.method();
         String uri = def.uri();
         List<String> headers = List.of();
@@ -114,12 +127,15 @@ final class HealthChecks {
         List<String> disabledHosts = new ArrayList<>();
         List<String> excludedHosts = new ArrayList<>();
         for (Directive d : details) {
+            if (HTTP_ONLY.contains(d.name()) && type != HealthCheck.Type.HTTP) {
+                throw notHttp(d, kind, ssl);
+            }
             switch (d.name()) {
                 case "check_disable_host":
                 case "check_exclude_host":
                     arguments(d, 1, 1);
                     (d.name().equals("check_disable_host") ? disabledHosts : excludedHosts).add(d.arg(0));
-                    continue;
+                    break;
                 case "check_request_uri":
                     arguments(d, 2, 2);
                     method = d.arg(0);
@@ -164,12 +180,21 @@ final class HealthChecks {
                 default:
                     throw ConfigException.at(d.pos(), "unknown directive \"%s\"", d.name());
             }
-            if (type != HealthCheck.Type.HTTP) {
-                throw ConfigException.at(d.pos(), "\"%s\" directive requires \"check type=http\"", d.name());
-            }
         }
         return new HealthCheck(type, fall, rise, interval, timeout, port, keepalive, initialUp, method, uri, headers,
-                               body, codes, responseBody, false, false, disabledHosts, excludedHosts);
+                               body, codes, responseBody, false, false, disabledHosts, excludedHosts, ssl);
+    }
+
+    /** Why an HTTP-only directive cannot be used with this check. */
+    private static ConfigException notHttp(Directive d, UpstreamKind kind, boolean ssl) {
+        if (kind == UpstreamKind.STREAM) {
+            return ConfigException.at(d.pos(), "\"%s\" directive is not allowed in stream upstream", d.name());
+        }
+        if (ssl) {
+            return ConfigException.at(d.pos(), "\"%s\" directive requires \"check_request_uri\" with \"check"
+                                               + " type=ssl\"", d.name());
+        }
+        return ConfigException.at(d.pos(), "\"%s\" directive requires \"check type=http\"", d.name());
     }
 
     private static void arguments(Directive d, int min, int max) {

@@ -37,7 +37,7 @@ class HealthChecksTest {
         assertThat(c).isEqualTo(new HealthCheck(HealthCheck.Type.HTTP, 3, 2, Duration.ofMillis(100),
                                                 Duration.ofMillis(1500), 8081, 5, true, "HEAD", "/health",
                                                 List.of("Host=app", "X-A=1"), "ping", List.of(200, 204), "ok.*",
-                                                false, false, List.of(), List.of()));
+                                                false, false, List.of(), List.of(), false));
         assertThat(c.passes(204)).isTrue();
         assertThat(c.passes(302)).isFalse();
     }
@@ -55,12 +55,39 @@ class HealthChecksTest {
     @Test
     void disabledAndExcludedHostsAreBoundInAnyCheckType() {
         HealthCheck c = bind("stream", "  check type=tcp;\n  check_disable_host 10.0.0.1:80;\n"
-                                       + "  check_disable_host 10.0.0.2:80;\n  check_exclude_host 10.0.0.3:80;").check();
+                                       + "  check_disable_host 10.0.0.2:80;\n  check_exclude_host 10.0.0.3:80;")
+                .check();
         assertThat(c.disabledHosts()).containsExactly("10.0.0.1:80", "10.0.0.2:80");
         assertThat(c.excludedHosts()).containsExactly("10.0.0.3:80");
         assertThat(c.disables(PeerSpec.of("10.0.0.2:80", "10.0.0.2:80", null))).isTrue();
         assertThat(c.probes(PeerSpec.of("10.0.0.3:80", "10.0.0.3:80", null))).isFalse();
         assertThat(c.probes(PeerSpec.of("10.0.0.4:80", "10.0.0.4:80", null))).isTrue();
+    }
+
+    @Test
+    void sslWithARequestUriInAnHttpUpstreamIsAnHttpsCheck() {
+        HealthCheck c = bind("http", "  check type=ssl;\n"
+                                     + "  check_request_uri GET /health;\n"
+                                     + "  check_request_headers Host=app;\n"
+                                     + "  check_response_codes 200;").check();
+        assertThat(c.type()).isEqualTo(HealthCheck.Type.HTTP);
+        assertThat(c.ssl()).isTrue();
+        assertThat(c.uri()).isEqualTo("/health");
+        assertThat(c.responseCodes()).containsExactly(200);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http,ssl,true", "stream,ssl,true", "http,tcp,false", "stream,tcp,false"})
+    void tcpAndSslChecksSendARequestAndMatchTheResponseInBothUpstreamKinds(String block, String type,
+                                                                          boolean ssl) {
+        // the module's Redis example: the lexer turns \r\n into CR LF, as nginx, and keeps \+ for the regex
+        HealthCheck c = bind(block, "  check type=" + type + ";\n"
+                                    + "  check_request_body \"multi\\r\\ninfo replication\\r\\n\";\n"
+                                    + "  check_response_body \"(\\+OK).*(role:master)\";").check();
+        assertThat(c.type()).isEqualTo(HealthCheck.Type.TCP);
+        assertThat(c.ssl()).isEqualTo(ssl);
+        assertThat(c.requestBody()).isEqualTo("multi\r\ninfo replication\r\n");
+        assertThat(c.responseBody()).isEqualTo("(\\+OK).*(role:master)");
     }
 
     @Test
@@ -90,6 +117,13 @@ class HealthChecksTest {
         "http|check type=http; check_request_headers novalue;|invalid parameter \"novalue\""
             + " in /etc/dynup/nginx.conf:4",
         "stream|check type=http;|invalid parameter \"type=http\" in stream upstream in /etc/dynup/nginx.conf:4",
+        "stream|check type=ssl; check_request_uri GET /;|\"check_request_uri\" directive is not allowed in stream"
+            + " upstream in /etc/dynup/nginx.conf:4",
+        "http|check type=ssl; check_response_codes 200;|\"check_response_codes\" directive requires"
+            + " \"check_request_uri\" with \"check type=ssl\" in /etc/dynup/nginx.conf:4",
+        "http|check type=tcp; check_request_headers a=1;|\"check_request_headers\" directive requires"
+            + " \"check type=http\" in /etc/dynup/nginx.conf:4",
+        "stream|check type=tls;|invalid parameter \"type=tls\" in /etc/dynup/nginx.conf:4",
         "http|check type=http; check_request_uri GET;|invalid number of arguments in \"check_request_uri\""
             + " directive in /etc/dynup/nginx.conf:4",
     })

@@ -25,13 +25,17 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Checks one peer every {@code interval}, on one event loop: a TCP connect, or an HTTP request whose status must
  * be one of {@code check_response_codes} and whose body (read up to {@link #MAX_BODY} bytes) must match {@code
- * check_response_body}. Each check has its own {@code timeout}; a check still running when the next is due
- * delays only this peer's next check. Verdicts go to the peer's {@link PeerState}.
+ * check_response_body}. A TCP check may send {@code check_request_body} and wait for what comes back to match
+ * {@code check_response_body}, as ngx_dynamic_healthcheck's tcp check. With {@code type=ssl} either runs over
+ * TLS ({@link CheckTls}), after a handshake that must succeed. Each check has its own {@code timeout}, covering
+ * connect, handshake and response; a check still running when the next is due delays only this peer's next
+ * check. Verdicts go to the peer's {@link PeerState}.
  *
  * <p>With {@code keepalive=N} an HTTP check's connection serves N checks, the last one asking the peer to
  * close it; a response framed by the connection's end, or a peer's {@code Connection: close}, ends it sooner.
@@ -47,6 +51,7 @@ final class Probe {
     static final int MAX_BODY = 64 * 1024;
 
     private static final String RESPONSE = "response";
+    private static final String TLS = "tls";
 
     private final PeerState state;
     private final EventLoop loop;
@@ -64,7 +69,11 @@ final class Probe {
     /** Bumped per check, so a late callback of a timed-out check does not judge the next one. */
     private long checkId;
 
-    /** What to probe: the latest peer spec and check of the upstream, with the body pattern compiled once. */
+    /**
+     * What to probe: the latest peer spec and check of the upstream, with the body pattern compiled once. The
+     * pattern's {@code .} matches line ends too, as the module asks of PCRE (DOTALL, where its nginx build has
+     * it), so that a pattern over several lines of a TCP answer works, as its Redis example.
+     */
     private record Target(String upstream, PeerSpec peer, HealthCheck check, @Nullable Pattern body) {
     }
 
@@ -80,7 +89,7 @@ final class Probe {
             return;
         }
         target = new Target(upstream, peer, check,
-                            check.responseBody() == null ? null : Pattern.compile(check.responseBody()));
+                            check.responseBody() == null ? null : Pattern.compile(check.responseBody(), Pattern.DOTALL));
     }
 
     void start(long delayMillis) {
@@ -118,7 +127,7 @@ final class Probe {
         timer = loop.schedule(() -> verdict(id, t, false, "timed out", false), timeout, TimeUnit.MILLISECONDS);
         Channel kept = channel;
         if (kept != null && kept.isActive() && address.equals(kept.remoteAddress())
-            && t.check.type() == HealthCheck.Type.HTTP) {
+            && t.check.type() == HealthCheck.Type.HTTP && (kept.pipeline().get(TLS) != null) == t.check.ssl()) {
             uses++;
             kept.pipeline().addLast(RESPONSE, new ResponseHandler(id, t, true));
             kept.writeAndFlush(request(t, uses >= t.check.keepalive()));
@@ -136,9 +145,12 @@ final class Probe {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (t.check.type() == HealthCheck.Type.HTTP) {
-                            ch.pipeline().addLast(RESPONSE, new ResponseHandler(id, t, false));
+                        if (t.check.ssl()) {
+                            ch.pipeline().addLast(TLS, CheckTls.handler(ch.alloc(), address, timeout));
                         }
+                        // in place before the connect completes: a peer may speak first (a greeting, a banner)
+                        ch.pipeline().addLast(RESPONSE, t.check.type() == HealthCheck.Type.HTTP
+                                ? new ResponseHandler(id, t, false) : new TcpResponseHandler(id, t));
                     }
                 });
         ChannelFuture connect = b.connect(address);
@@ -146,10 +158,42 @@ final class Probe {
         connect.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 verdict(id, t, false, "connect failed: " + f.cause().getMessage(), false);
-            } else if (t.check.type() == HealthCheck.Type.TCP) {
-                verdict(id, t, true, "connected", false);
+            } else if (t.check.ssl()) {
+                SslHandler tls = (SslHandler) f.channel().pipeline().get(TLS);
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        send(id, t, f.channel());
+                    } else {
+                        verdict(id, t, false, "TLS handshake failed: " + h.cause().getMessage(), false);
+                    }
+                });
             } else {
-                f.channel().writeAndFlush(request(t, uses >= t.check.keepalive()));
+                send(id, t, f.channel());
+            }
+        });
+    }
+
+    /**
+     * Sends the check's request on a connection that is ready (connected, and shaken hands with TLS). A TCP
+     * check without a pattern for the answer passes once its request, if it has one, is sent, as the module's.
+     */
+    private void send(long id, Target t, Channel ch) {
+        if (t.check.type() == HealthCheck.Type.HTTP) {
+            ch.writeAndFlush(request(t, uses >= t.check.keepalive()));
+            return;
+        }
+        String body = t.check.requestBody();
+        if (body == null) {
+            if (t.body == null) {
+                verdict(id, t, true, t.check.ssl() ? "TLS handshake done" : "connected", false);
+            }
+            return;
+        }
+        ch.writeAndFlush(Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8))).addListener(w -> {
+            if (!w.isSuccess()) {
+                verdict(id, t, false, "send failed: " + w.cause().getMessage(), false);
+            } else if (t.body == null) {
+                verdict(id, t, true, "request sent", false);
             }
         });
     }
@@ -275,10 +319,11 @@ final class Probe {
         private void judge(boolean reusable) {
             int status = response.status();
             String body = response.body();
-            if (status < 0 || body == null) {
+            String error = response.error();
+            if (error != null) {
+                verdict(id, t, false, error, false);
+            } else if (status < 0 || body == null) {
                 verdict(id, t, false, "no valid response", false);
-            } else if (body.length() > MAX_BODY) {
-                verdict(id, t, false, "response larger than " + MAX_BODY + " bytes", false);
             } else if (!t.check.passes(status)) {
                 verdict(id, t, false, "status " + status, reusable);
             } else if (t.body != null && !t.body.matcher(body).find()) {
@@ -296,7 +341,57 @@ final class Probe {
                 connect(id, t, address, (int) Math.min(Integer.MAX_VALUE, t.check.timeout().toMillis()));
                 return;
             }
+            response.closed();
             judge(false);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            verdict(id, t, false, String.valueOf(cause.getMessage()), false);
+        }
+    }
+
+    /**
+     * Reads the answer of a TCP check until {@code check_response_body} matches (a pass), the peer closes, or
+     * {@link #MAX_BODY} bytes arrive without a match (failures). Without a pattern nothing is read: the check
+     * passed once its request went out.
+     */
+    private final class TcpResponseHandler extends ChannelInboundHandlerAdapter {
+
+        private final long id;
+        private final Target t;
+        private final StringBuilder received = new StringBuilder();
+
+        TcpResponseHandler(long id, Target t) {
+            this.id = id;
+            this.t = t;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                Pattern body = t.body;
+                if (body == null) {
+                    return;
+                }
+                received.append(buf.toString(StandardCharsets.ISO_8859_1));
+                if (body.matcher(received).find()) {
+                    verdict(id, t, true, "response matches", false);
+                } else if (received.length() >= MAX_BODY) {
+                    verdict(id, t, false, "no match for \"" + body.pattern() + "\" in the first " + MAX_BODY
+                                          + " bytes", false);
+                }
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            // after a verdict this is the probe's own close, which the verdict ignores
+            verdict(id, t, false, t.body == null ? "connection closed"
+                    : "connection closed before the response matched \"" + t.body.pattern() + '"', false);
         }
 
         @Override

@@ -252,6 +252,31 @@ class HealthCheckIntegrationTest {
     }
 
     @Test
+    void aChunkedBodyIsMatchedWithoutItsFraming() throws Exception {
+        AtomicBoolean failing = new AtomicBoolean();
+        Backend chunked = Backend.start((req, res) -> {
+            res.closeAfter();
+            res.raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nstatu\r\n");
+            // the pattern spans the chunk boundary, and a bad chunk fails the check even though it would match
+            res.raw(failing.get() ? "A\r\ns: healthyX\r\n0\r\n\r\n" : "A\r\ns: healthy\r\n0\r\n\r\n");
+        });
+        closing.add(chunked);
+        start("""
+                server %s;
+                check type=http interval=100ms timeout=1s;
+                check_request_uri GET /health;
+                check_response_body "^status: healthy$";
+                """.formatted(chunked.address()));
+        PeerState s = state("u", chunked.address());
+        await().atMost(WAIT).until(() -> s.checks() >= 2);
+        assertThat(s.health()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(s.checkFails()).isZero();
+
+        failing.set(true);
+        await().atMost(WAIT).until(() -> s.health() == HealthStatus.UNHEALTHY);
+    }
+
+    @Test
     void tcpChecksOnAStreamUpstream() throws Exception {
         TcpBackend up = TcpBackend.start("up");
         closing.add(up);
