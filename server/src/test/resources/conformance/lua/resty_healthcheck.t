@@ -176,7 +176,7 @@ location = /t {
     content_by_lua_block {
         local du = require "ngx.dynamic_upstream"
         local function wait_for(i, status)
-            for _ = 1, 400 do
+            for _ = 1, 180 do
                 local h = select(2, du.get_peers("foo.com"))[i].health
                 if h and h.status == status then return end
                 ngx.sleep(0.05)
@@ -242,7 +242,7 @@ location = /t {
     content_by_lua_block {
         local du = require "ngx.dynamic_upstream"
         for _, i in ipairs({1, 3}) do
-            for _ = 1, 400 do
+            for _ = 1, 180 do
                 local h = select(2, du.get_peers("foo.com"))[i].health
                 if h and h.status == "unhealthy" then break end
                 ngx.sleep(0.05)
@@ -306,7 +306,7 @@ location = /t {
         local du = require "ngx.dynamic_upstream"
         local hc = require "resty.upstream.healthcheck"
         local function wait_for(status)
-            for _ = 1, 400 do
+            for _ = 1, 180 do
                 local h = select(2, du.get_peers("foo.com"))[2].health
                 if h and h.status == status then return end
                 ngx.sleep(0.05)
