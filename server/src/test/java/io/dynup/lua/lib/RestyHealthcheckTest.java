@@ -36,6 +36,11 @@ class RestyHealthcheckTest {
 
     @Test
     void refusesWhatIsNotARequest() {
+        assertThatThrownBy(() -> RestyHealthcheck.parse("GET /status")).hasMessage(
+                "http_req: no empty line after the request line (expected: \"METHOD URI HTTP/1.x\\r\\n"
+                + "[Name: value\\r\\n...]\\r\\n[body]\")");
+        assertThatThrownBy(() -> RestyHealthcheck.parse("GET /s HTTP/1.0\r\nX: 1\r\n"))
+                .hasMessageStartingWith("http_req: no empty line after the headers (expected: ");
         assertThatThrownBy(() -> RestyHealthcheck.parse("GET /a b HTTP/1.0\r\n\r\n"))
                 .hasMessage("http_req: bad request line \"GET /a b HTTP/1.0\" (expected: METHOD URI HTTP/1.x)");
         assertThatThrownBy(() -> RestyHealthcheck.parse("G(T / HTTP/1.0\r\n\r\n"))
