@@ -1,7 +1,10 @@
 package io.dynup.admin;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +17,7 @@ import io.dynup.http.LocationConfig;
 import io.dynup.http.route.Location;
 import io.dynup.http.wire.Method;
 import io.dynup.internal.Ticker;
+import io.dynup.model.HealthCheck;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamKind;
 import io.dynup.upstream.Peer;
@@ -25,7 +29,8 @@ import io.netty.buffer.Unpooled;
 
 /**
  * {@code upstream_status;}: a small HTML page of every upstream's peers with their parameters, state and
- * counters, refreshing itself every {@value #REFRESH_SECONDS} seconds. No scripts, no external resources;
+ * counters, and their active health (status, checks, failed checks, last failure) where checks run or held
+ * a peer back, refreshing itself every {@value #REFRESH_SECONDS} seconds. No scripts, no external resources;
  * every name is HTML-escaped.
  */
 public final class UpstreamStatusModule implements HttpModule {
@@ -64,7 +69,7 @@ public final class UpstreamStatusModule implements HttpModule {
           .append("<title>dynup upstreams</title><style>")
           .append("body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:1em}")
           .append("th,td{border:1px solid #bbb;padding:2px 8px;text-align:right}td.l{text-align:left}")
-          .append(".down{color:#777}.unavail{color:#b00;font-weight:bold}")
+          .append(".down,.disabled{color:#777}.unavail,.unhealthy{color:#b00;font-weight:bold}.checking{color:#a60}")
           .append("</style></head><body>\n<h1>dynup upstreams</h1>\n");
         boolean any = false;
         for (UpstreamKind kind : UpstreamKind.values()) {
@@ -86,10 +91,16 @@ public final class UpstreamStatusModule implements HttpModule {
             sb.append("<p>No servers.</p>\n");
             return;
         }
+        HealthCheck check = snap.check();
+        boolean checking = check != null && !check.off();
+        if (checking) {
+            sb.append("<p>health check: ").append(check(check)).append("</p>\n");
+        }
         sb.append("<table><tr><th>id</th><th>server</th><th>name</th><th>state</th><th>backup</th>")
           .append("<th>weight</th><th>max_fails</th><th>fail_timeout</th><th>max_conns</th><th>active</th>")
           .append("<th>requests</th><th>1xx</th><th>2xx</th><th>3xx</th><th>4xx</th><th>5xx</th>")
-          .append("<th>fails</th><th>unavail</th></tr>\n");
+          .append("<th>fails</th><th>unavail</th><th>health</th><th>checks</th><th>check fails</th>")
+          .append("<th>last check failure</th></tr>\n");
         for (Peer p : snap.all()) {
             PeerSpec s = p.spec();
             PeerState st = p.state();
@@ -109,9 +120,39 @@ public final class UpstreamStatusModule implements HttpModule {
                 sb.append("</td><td>").append(st.responses(c));
             }
             sb.append("</td><td>").append(st.failures())
-              .append("</td><td>").append(st.unavail()).append("</td></tr>\n");
+              .append("</td><td>").append(st.unavail());
+            health(sb, st, checking);
+            sb.append("</td></tr>\n");
         }
         sb.append("</table>\n");
+    }
+
+    /** The check's parameters in the words of its directives, escaped. */
+    private static String check(HealthCheck c) {
+        StringBuilder sb = new StringBuilder("type=").append(c.type().name().toLowerCase(Locale.ROOT))
+                .append(" interval=").append(c.interval().toMillis()).append("ms timeout=")
+                .append(c.timeout().toMillis()).append("ms fall=").append(c.fall()).append(" rise=").append(c.rise());
+        if (c.type() == HealthCheck.Type.HTTP) {
+            sb.append(' ').append(c.method()).append(' ').append(c.uri());
+        }
+        return escape(sb.toString());
+    }
+
+    /**
+     * The health cells: shown where checks run, or hold the peer back (disabled with checks off); empty for
+     * peers no check judges. Times are UTC, to the second.
+     */
+    private static void health(StringBuilder sb, PeerState st, boolean checking) {
+        if (!checking && !st.checked()) {
+            sb.append("</td><td></td><td></td><td></td><td class=\"l\">");
+            return;
+        }
+        long last = st.lastFailureEpochMillis();
+        sb.append("</td><td class=\"l\">").append(st.health().label())
+          .append("</td><td>").append(st.checks())
+          .append("</td><td>").append(st.checkFails())
+          .append("</td><td class=\"l\">")
+          .append(last == 0 ? "never" : Instant.ofEpochMilli(last).truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     static String escape(String s) {

@@ -10,7 +10,8 @@ import party.iroiro.luajava.LuaException;
 
 /**
  * The Lua libraries beyond the request API, as OpenResty ships them: {@code ngx.shared.DICT}, {@code cjson},
- * {@code ngx.escape_uri} and friends, {@code require "ngx.dynamic_upstream"} and {@code ".stream"}. One per
+ * {@code ngx.escape_uri} and friends, {@code require "ngx.dynamic_upstream"} and {@code ".stream"},
+ * {@code require "resty.upstream.healthcheck"}. One per
  * loaded configuration, shared by every VM (shared dictionaries live here); thread-safe.
  */
 public final class LuaLibraries {
@@ -21,6 +22,7 @@ public final class LuaLibraries {
     private final DynamicUpstreamLib httpUpstreams;
     private final DynamicUpstreamLib streamUpstreams;
     private final SharedDictLib sharedDicts;
+    private final RestyHealthcheckLib restyHealthcheck;
 
     /**
      * @param sharedDicts the {@code lua_shared_dict} declarations: name to size in bytes
@@ -34,6 +36,7 @@ public final class LuaLibraries {
         this.httpUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.HTTP);
         this.streamUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.STREAM);
         this.sharedDicts = new SharedDictLib(sharedDicts, ticker);
+        this.restyHealthcheck = new RestyHealthcheckLib(upstreams);
     }
 
     /** Installs the libraries into a new VM: call once, on the VM's thread, after the {@code ngx} table exists. */
@@ -52,6 +55,8 @@ public final class LuaLibraries {
         preload(lua, "ngx.dynamic_upstream.stream");
         sharedDicts.push(lua, host);
         setNgxField(lua, "shared");
+        restyHealthcheck.push(lua, host);
+        preload(lua, "resty.upstream.healthcheck");
         // cjson.null is ngx.null, so values from either compare equal
         lua.getGlobal("ngx");
         lua.push("null");
