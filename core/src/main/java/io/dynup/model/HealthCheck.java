@@ -94,6 +94,11 @@ public record HealthCheck(Type type, int fall, int rise, Duration interval, Dura
                                List.of(), false);
     }
 
+    /** The {@code type=} the check directive would say: {@code ssl} for any check over TLS. */
+    public String typeName() {
+        return ssl ? "ssl" : type.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** A builder starting from this check, for run-time changes of some of its parameters. */
     public Builder toBuilder() {
         return new Builder(this);

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -129,7 +128,7 @@ public final class UpstreamStatusModule implements HttpModule {
 
     /** The check's parameters in the words of its directives, escaped. */
     private static String check(HealthCheck c) {
-        StringBuilder sb = new StringBuilder("type=").append(c.type().name().toLowerCase(Locale.ROOT))
+        StringBuilder sb = new StringBuilder("type=").append(c.typeName())
                 .append(" interval=").append(c.interval().toMillis()).append("ms timeout=")
                 .append(c.timeout().toMillis()).append("ms fall=").append(c.fall()).append(" rise=").append(c.rise());
         if (c.type() == HealthCheck.Type.HTTP) {

@@ -44,7 +44,7 @@ final class RestyHealthcheck {
      * The numeric options of {@code spawn_checker} after the original's defaults, in its units (milliseconds),
      * and {@code valid_statuses} (empty: the option was not given).
      */
-    record Options(String httpReq, double port, double intervalMillis, double timeoutMillis, double fall,
+    record Options(String httpReq, boolean https, double port, double intervalMillis, double timeoutMillis, double fall,
                    double rise, List<Double> validStatuses) {
         Options {
             validStatuses = List.copyOf(validStatuses);
@@ -72,6 +72,7 @@ final class RestyHealthcheck {
         long interval = (long) Math.ceil(Math.max(o.intervalMillis(), MIN_INTERVAL_MILLIS));
         return before.toBuilder()
                      .type(HealthCheck.Type.HTTP)
+                     .ssl(o.https())
                      .off(false)
                      .initialUp(true)
                      .method(req.method())

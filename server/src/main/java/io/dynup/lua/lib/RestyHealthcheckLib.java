@@ -38,18 +38,19 @@ final class RestyHealthcheckLib {
     }
 
     /**
-     * (upstream, http_req, port, interval, timeout, fall, rise, status...): numbers or nil, nil taking the
+     * (upstream, https, http_req, port, interval, timeout, fall, rise, status...): numbers or nil, nil taking the
      * original's default. Returns true, or nil and the error.
      */
     private int spawn(Lua lua) {
         List<Double> statuses = new ArrayList<>();
-        for (int i = 8; i <= lua.getTop(); i++) {
+        for (int i = 9; i <= lua.getTop(); i++) {
             statuses.add(lua.toNumber(i));
         }
         RestyHealthcheck.Options options = new RestyHealthcheck.Options(
-                LuaBytes.text(lua, 2), number(lua, 3, 0), number(lua, 4, RestyHealthcheck.DEFAULT_INTERVAL_MILLIS),
-                number(lua, 5, RestyHealthcheck.DEFAULT_TIMEOUT_MILLIS), number(lua, 6, RestyHealthcheck.DEFAULT_FALL),
-                number(lua, 7, RestyHealthcheck.DEFAULT_RISE), statuses);
+                LuaBytes.text(lua, 3), lua.toBoolean(2), number(lua, 4, 0),
+                number(lua, 5, RestyHealthcheck.DEFAULT_INTERVAL_MILLIS),
+                number(lua, 6, RestyHealthcheck.DEFAULT_TIMEOUT_MILLIS), number(lua, 7, RestyHealthcheck.DEFAULT_FALL),
+                number(lua, 8, RestyHealthcheck.DEFAULT_RISE), statuses);
         Result<Boolean> r = upstreams.updateCheck(UpstreamKind.HTTP, LuaBytes.text(lua, 1),
                                                   before -> RestyHealthcheck.apply(before, options));
         if (r.ok()) {

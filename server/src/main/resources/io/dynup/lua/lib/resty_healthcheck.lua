@@ -25,8 +25,6 @@ function _M.spawn_checker(opts)
     if typ ~= "http" and typ ~= "https" then
         return nil, "only \"http\" and \"https\" type are supported right now"
     end
-    -- the built-in checker speaks no TLS: plain requests to a TLS port would take every peer down
-    if typ == "https" then return nil, "\"https\" type is not supported by dynup yet" end
     local http_req = opts.http_req
     if not http_req then return nil, "\"http_req\" option required" end
     if type(http_req) ~= "string" then
@@ -38,14 +36,14 @@ function _M.spawn_checker(opts)
     local u = opts.upstream
     if not u then return nil, "no upstream specified" end
 
-    local args = { tostring(u), http_req }
+    local args = { tostring(u), typ == "https", http_req }
     for i, key in ipairs({ "port", "interval", "timeout", "fall", "rise" }) do
         local n, err = number(opts, key)
         if err then return nil, err end
-        args[i + 2] = n
+        args[i + 3] = n
     end
     local statuses = opts.valid_statuses
-    local n = 7
+    local n = 8
     if statuses ~= nil then
         if type(statuses) ~= "table" or #statuses == 0 then
             return nil, "valid_statuses: " .. tostring(statuses) .. " (expected: a list of status codes)"

@@ -113,7 +113,13 @@ class RestyHealthcheckLibTest {
         assertThat(c.rise()).isEqualTo(2);
         assertThat(c.port()).isZero();
         assertThat(c.initialUp()).as("the original takes peers down only after fall failures").isTrue();
+        assertThat(c.ssl()).isFalse();
         assertThat(foo().snapshot().all()).allMatch(p -> p.state().health() == HealthStatus.HEALTHY);
+
+        assertThat(spawn("type = 'https'")).isEqualTo("true");
+        assertThat(foo().snapshot().check().ssl()).as("an https checker: the same request over TLS").isTrue();
+        assertThat(spawn("")).isEqualTo("true");
+        assertThat(foo().snapshot().check().ssl()).isFalse();
     }
 
     @Test
@@ -153,7 +159,6 @@ class RestyHealthcheckLibTest {
     @CsvSource(delimiter = '|', textBlock = """
             type = false                     | nil "type" option required
             type = 'tcp'                     | nil only "http" and "https" type are supported right now
-            type = 'https'                   | nil "https" type is not supported by dynup yet
             http_req = false                 | nil "http_req" option required
             shm = false                      | nil "shm" option required
             shm = 'nope'                     | nil shm "nope" not found

@@ -30,7 +30,7 @@ class RestyHealthcheckTest {
     @Test
     void aHeaderWithAnEqualsSignInItsValueSurvivesTheCheck() {
         HealthCheck c = RestyHealthcheck.apply(HealthCheck.defaults(), new RestyHealthcheck.Options(
-                "GET / HTTP/1.0\r\nCookie: k=v\r\n\r\n", 0, 100, 100, 1, 1, List.of()));
+                "GET / HTTP/1.0\r\nCookie: k=v\r\n\r\n", false, 0, 100, 100, 1, 1, List.of()));
         assertThat(c.requestHeaders()).containsExactly("Cookie=k=v");
     }
 
