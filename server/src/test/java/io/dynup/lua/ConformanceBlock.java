@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * --- stream_connections: 3 (dynup extension: that many connections one after the other, each sent the
  *                      stream_request; the stream response is all they received, in order)
  * --- stream_backends: A B (dynup extension: a loopback TCP backend per name on a free port, which answers
- *                      "A\n" on connect, echoes, and "bye A\n" after the client's FIN; $TEST_NGINX_A_PORT is its
- *                      port in every section, expected texts included)
+ *                      "A\n" on connect, echoes, and "bye A\n" after the client's FIN; $TEST_NGINX_A_PORT is
+ *                      its port in every section, expected texts included)
  * --- abort            (the response must be cut: the connection closes before it is complete)
  * --- must_die         (the configuration must be refused; error_log lines are looked for in the error)
  * --- dynup_only       (a dynup behaviour, e.g. its error for an unsupported function: not run on nginx)

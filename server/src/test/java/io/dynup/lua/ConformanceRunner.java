@@ -30,8 +30,9 @@ import io.dynup.testing.TcpBackend;
 /**
  * Runs the blocks of {@code conformance/lua/*.t} (format: {@link ConformanceBlock}) against a server, one
  * dynamic test per block: a fresh server (and fresh stream backends) per block, one request, then the status,
- * body, headers, the stream connections' bytes and the error log lines the block expects or forbids. The server is dynup ({@link LuaConformanceTest}) or a real nginx with
- * lua-nginx-module ({@link LuaConformanceNginxIT}), so the expectations are shown to be OpenResty's.
+ * body, headers, the stream connections' bytes and the error log lines the block expects or forbids. The
+ * server is dynup ({@link LuaConformanceTest}) or a real nginx with lua-nginx-module
+ * ({@link LuaConformanceNginxIT}), so the expectations are shown to be OpenResty's.
  */
 final class ConformanceRunner {
 
