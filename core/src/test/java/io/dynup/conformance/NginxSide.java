@@ -109,6 +109,8 @@ final class NginxSide {
                     for (char l : revive.letters()) {
                         backends.put(l, backend(l, ports.get(l)));
                     }
+                } else {
+                    throw new IllegalArgumentException(c + ": \"" + s + "\" is a stream step");
                 }
             }
             return new Run(outcomes, conf, letters, pids, read(errorLog));

@@ -35,8 +35,8 @@ final class StreamBalancing {
     @FunctionalInterface
     interface Proxy {
         /**
-         * Starts {@code stream} (a whole {@code stream {}} block) with {@code workerProcesses} workers where the
-         * proxy has them, and returns once it listens; the play closes what it returns.
+         * Starts {@code stream} (a whole {@code stream {}} block) with {@code workerProcesses} workers where
+         * the proxy has them, and returns once it listens; the play closes what it returns.
          */
         AutoCloseable start(String stream, int workerProcesses) throws Exception;
     }
@@ -54,9 +54,9 @@ final class StreamBalancing {
         List<BalancingCase> cases = CaseFile.load(DATA);
         for (BalancingCase c : cases) {
             for (Step s : c.steps()) {
-                if (!(s instanceof Step.Requests)) {
-                    throw new IllegalArgumentException(c + ": stream cases make requests only, not \"" + s
-                                                       + "\"");
+                if (s.outcomes() == 0) {
+                    throw new IllegalArgumentException(c + ": stream cases make requests and hold connections "
+                                                       + "only, not \"" + s + "\"");
                 }
             }
             if (c.expect() != null && c.expect().stream().anyMatch(o -> o.length() != 1)) {
@@ -93,7 +93,7 @@ final class StreamBalancing {
             }
         }
 
-        /** Plays the case's requests through {@code proxy}: one outcome per connection. */
+        /** Plays the case's steps through {@code proxy}: one outcome per connection. */
         List<String> play(Proxy proxy) throws Exception {
             int port = NginxSide.freePort(taken);
             try (AutoCloseable running = proxy.start(stream(port), c.workerProcesses())) {
@@ -101,8 +101,28 @@ final class StreamBalancing {
                     NginxSide.assertRefused(l, ports.get(l));
                 }
                 List<String> outcomes = new ArrayList<>();
-                for (int i = 0; i < c.requestCount(); i++) {
-                    outcomes.add(connect(port));
+                List<Socket> held = new ArrayList<>();
+                try {
+                    for (Step s : c.steps()) {
+                        for (int i = 0; i < s.outcomes(); i++) {
+                            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                            held.add(socket);
+                            socket.setSoTimeout(TIMEOUT_MS);
+                            String greeting = greeting(socket);
+                            outcomes.add(greeting);
+                            if (greeting.equals("-")) {
+                                held.remove(socket);
+                                socket.close();
+                            } else if (s instanceof Step.Requests) {
+                                held.remove(socket);
+                                finish(socket);
+                            }
+                        }
+                    }
+                } finally {
+                    for (Socket socket : held) {
+                        socket.close();
+                    }
                 }
                 return outcomes;
             }
@@ -138,29 +158,32 @@ final class StreamBalancing {
         }
     }
 
+    /** The letter a new connection was greeted with, or {@code -} if the proxy closed it without one. */
+    private static String greeting(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        StringBuilder greeting = new StringBuilder();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            greeting.append((char) b);
+        }
+        String letter = greeting.toString();
+        if (letter.isEmpty()) {
+            return "-";
+        }
+        if (!letter.matches("[A-Z]")) {
+            throw new IOException("unexpected greeting \"" + letter + "\"");
+        }
+        return letter;
+    }
+
     /**
-     * One connection: the greeting's letter, or {@code -} if the proxy closed it first. The client's FIN goes
-     * after the greeting (nginx ends a session at the client's FIN, {@code proxy_half_close} being off), and
-     * the connection is read to its end: by then the proxy has released the peer, which least_conn counts.
+     * Ends a connection and returns once the proxy has closed it, and so released its peer (least_conn and
+     * max_conns count open connections). The client's FIN goes after the greeting because nginx ends a session
+     * at the client's FIN ({@code proxy_half_close} is off).
      */
-    private static String connect(int port) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(TIMEOUT_MS);
-            InputStream in = s.getInputStream();
-            StringBuilder greeting = new StringBuilder();
-            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                greeting.append((char) b);
-            }
-            String letter = greeting.toString();
-            if (letter.isEmpty()) {
-                return "-";
-            }
+    private static void finish(Socket s) throws IOException {
+        try (s) {
             s.shutdownOutput();
-            in.readAllBytes();
-            if (!letter.matches("[A-Z]")) {
-                throw new IOException("unexpected greeting \"" + letter + "\"");
-            }
-            return letter;
+            s.getInputStream().readAllBytes();
         }
     }
 }

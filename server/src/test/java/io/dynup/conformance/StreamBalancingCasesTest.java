@@ -1,12 +1,16 @@
 package io.dynup.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+
+import io.dynup.conformance.BalancingCase.Step;
 
 /**
  * The stream balancing cases without nginx: dynup's stream proxy, on loopback backends, against each case's
@@ -34,5 +38,26 @@ class StreamBalancingCasesTest {
             assertThat(dynup).as("marked known-difference but dynup now matches nginx: remove the note\n" + why)
                              .isNotEqualTo(c.expect());
         }
+    }
+
+    @Test
+    void heldConnectionsAreOutcomesOfTheirOwnStep() {
+        BalancingCase c = CaseFile.parse("t", """
+                === held
+                --- upstream
+                least_conn;
+                server A;
+                server B;
+                --- steps
+                hold 2
+                requests 1
+                --- expect
+                AB B
+                """).get(0);
+        assertThat(c.steps()).containsExactly(new Step.Hold(2), new Step.Requests(1));
+        assertThat(c.requestCount()).isEqualTo(3);
+        assertThat(Outcomes.render(c, c.expect())).isEqualTo("AB B");
+        // the http sides cannot keep a request open
+        assertThatThrownBy(() -> DynupSide.run(c)).hasMessageContaining("\"hold 2\" is a stream step");
     }
 }
