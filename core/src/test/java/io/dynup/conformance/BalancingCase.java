@@ -63,9 +63,7 @@ record BalancingCase(String name, String source, String upstream, List<Character
     int requestCount() {
         int n = 0;
         for (Step s : steps) {
-            if (s instanceof Step.Requests r) {
-                n += r.count();
-            }
+            n += s.outcomes();
         }
         return n;
     }
@@ -78,11 +76,37 @@ record BalancingCase(String name, String source, String upstream, List<Character
     /** One line of {@code --- steps}. */
     sealed interface Step {
 
+        /** How many outcomes the step adds: one per request or connection it makes. */
+        default int outcomes() {
+            return 0;
+        }
+
         /** {@code requests N}: N requests, one after the other. */
         record Requests(int count) implements Step {
             @Override
+            public int outcomes() {
+                return count;
+            }
+
+            @Override
             public String toString() {
                 return "requests " + count;
+            }
+        }
+
+        /**
+         * {@code hold N} (stream cases only): N connections, one after the other, each kept open after its
+         * answer until the case ends, so that it counts toward least_conn and max_conns.
+         */
+        record Hold(int count) implements Step {
+            @Override
+            public int outcomes() {
+                return count;
+            }
+
+            @Override
+            public String toString() {
+                return "hold " + count;
             }
         }
 

@@ -174,6 +174,9 @@ final class CaseFile {
                 case "requests":
                     out.add(new Step.Requests(positive(arg, s)));
                     break;
+                case "hold":
+                    out.add(new Step.Hold(positive(arg, s)));
+                    break;
                 case "sleep":
                     BigDecimal seconds;
                     try {
@@ -211,11 +214,11 @@ final class CaseFile {
                     out.add(new Step.Revive(revive));
                     break;
                 default:
-                    throw new IllegalArgumentException("bad step \"" + s
-                                                       + "\" (expected requests N, sleep S, sync, kill X.., revive X..)");
+                    throw new IllegalArgumentException("bad step \"" + s + "\" (expected requests N, hold N, "
+                                                       + "sleep S, sync, kill X.., revive X..)");
             }
         }
-        if (out.stream().noneMatch(st -> st instanceof Step.Requests)) {
+        if (out.stream().noneMatch(st -> st.outcomes() > 0)) {
             throw new IllegalArgumentException("--- steps makes no requests");
         }
         return out;

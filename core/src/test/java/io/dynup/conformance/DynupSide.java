@@ -64,6 +64,8 @@ final class DynupSide {
                 dead.addAll(kill.letters());
             } else if (s instanceof Step.Revive revive) {
                 dead.removeAll(revive.letters());
+            } else {
+                throw new IllegalArgumentException(c + ": \"" + s + "\" is a stream step");
             }
         }
         return out;

@@ -109,6 +109,8 @@ final class NginxSide {
                     for (char l : revive.letters()) {
                         backends.put(l, backend(l, ports.get(l)));
                     }
+                } else {
+                    throw new IllegalArgumentException(c + ": \"" + s + "\" is a stream step");
                 }
             }
             return new Run(outcomes, conf, letters, pids, read(errorLog));
@@ -237,7 +239,7 @@ final class NginxSide {
     }
 
     /** A loopback port nobody listens on: bound, read and closed, so connecting to it is refused. */
-    private static int freePort(Set<Integer> taken) throws IOException {
+    static int freePort(Set<Integer> taken) throws IOException {
         for (int i = 0; i < 100; i++) {
             int port;
             try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -269,7 +271,7 @@ final class NginxSide {
     }
 
     /** A dead letter's port must refuse connections; another program may have taken it since we freed it. */
-    private static void assertRefused(char letter, int port) {
+    static void assertRefused(char letter, int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MS);
         } catch (IOException refused) {
@@ -280,7 +282,7 @@ final class NginxSide {
     }
 
     /** SIGTERM (nginx's fast shutdown), then SIGKILL for the master and any worker still alive. */
-    private static void stop(Process nginx) throws InterruptedException {
+    static void stop(Process nginx) throws InterruptedException {
         List<ProcessHandle> workers = nginx.descendants().toList();
         nginx.destroy();
         if (!nginx.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
@@ -294,7 +296,7 @@ final class NginxSide {
         }
     }
 
-    private static String read(Path p) {
+    static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {

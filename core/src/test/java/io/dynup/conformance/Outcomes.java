@@ -55,16 +55,16 @@ final class Outcomes {
         return outcome.length() == 1 ? outcome : "[" + outcome + "]";
     }
 
-    /** The outcomes written back, one blank-separated group per {@code requests} step. */
+    /** The outcomes written back, one blank-separated group per {@code requests} (or {@code hold}) step. */
     static String render(BalancingCase c, List<String> outcomes) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
         for (Step s : c.steps()) {
-            if (s instanceof Step.Requests r) {
+            if (s.outcomes() > 0) {
                 if (sb.length() > 0) {
                     sb.append(' ');
                 }
-                for (int k = 0; k < r.count() && i < outcomes.size(); k++) {
+                for (int k = 0; k < s.outcomes() && i < outcomes.size(); k++) {
                     sb.append(format(outcomes.get(i++)));
                 }
             }
@@ -80,10 +80,7 @@ final class Outcomes {
         int i = 0;
         for (Step s : c.steps()) {
             sb.append("       -- ").append(s).append('\n');
-            if (!(s instanceof Step.Requests r)) {
-                continue;
-            }
-            for (int k = 0; k < r.count(); k++, i++) {
+            for (int k = 0; k < s.outcomes(); k++, i++) {
                 String n = at(nginx, i);
                 String d = dynup == null ? "(none)" : at(dynup, i);
                 String e = expect == null ? "" : at(expect, i);

@@ -27,6 +27,11 @@ import org.jspecify.annotations.Nullable;
  *                      its write side shut; \r and \n are the control characters)
  * --- stream_response  (exact, all that connection received until it closed; "stream_response chomp" as above)
  * --- stream_response_like (Java regex, DOTALL, found anywhere in it)
+ * --- stream_connections: 3 (dynup extension: that many connections one after the other, each sent the
+ *                      stream_request; the stream response is all they received, in order)
+ * --- stream_backends: A B (dynup extension: a loopback TCP backend per name on a free port, which answers
+ *                      "A\n" on connect, echoes, and "bye A\n" after the client's FIN; $TEST_NGINX_A_PORT is
+ *                      its port in every section, expected texts included)
  * --- abort            (the response must be cut: the connection closes before it is complete)
  * --- must_die         (the configuration must be refused; error_log lines are looked for in the error)
  * --- dynup_only       (a dynup behaviour, e.g. its error for an unsupported function: not run on nginx)
@@ -99,6 +104,13 @@ record ConformanceBlock(String file, int number, String title, Map<String, Strin
             sb.setLength(sb.length() - 1);
         }
         sections.put(name, sb.toString());
+    }
+
+    /** This block with {@code variable} replaced by {@code value} in every section. */
+    ConformanceBlock replace(String variable, String value) {
+        Map<String, String> replaced = new LinkedHashMap<>();
+        sections.forEach((name, text) -> replaced.put(name, text.replace(variable, value)));
+        return new ConformanceBlock(file, number, title, replaced);
     }
 
     @Nullable String get(String name) {

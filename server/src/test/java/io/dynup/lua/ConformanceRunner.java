@@ -25,12 +25,14 @@ import org.junit.jupiter.api.DynamicTest;
 
 import io.dynup.testing.Dynup;
 import io.dynup.testing.RawClient;
+import io.dynup.testing.TcpBackend;
 
 /**
  * Runs the blocks of {@code conformance/lua/*.t} (format: {@link ConformanceBlock}) against a server, one
- * dynamic test per block: a fresh server per block, one request, then the status, body, headers and the error
- * log lines the block expects or forbids. The server is dynup ({@link LuaConformanceTest}) or a real nginx with
- * lua-nginx-module ({@link LuaConformanceNginxIT}), so the expectations are shown to be OpenResty's.
+ * dynamic test per block: a fresh server (and fresh stream backends) per block, one request, then the status,
+ * body, headers, the stream connections' bytes and the error log lines the block expects or forbids. The
+ * server is dynup ({@link LuaConformanceTest}) or a real nginx with lua-nginx-module
+ * ({@link LuaConformanceNginxIT}), so the expectations are shown to be OpenResty's.
  */
 final class ConformanceRunner {
 
@@ -121,9 +123,31 @@ final class ConformanceRunner {
         }
     }
 
-    static void run(Target target, ConformanceBlock b) throws Exception {
-        String skip = b.get("SKIP");
+    static void run(Target target, ConformanceBlock block) throws Exception {
+        String skip = block.get("SKIP");
         Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
+        List<TcpBackend> backends = new ArrayList<>();
+        try {
+            ConformanceBlock b = block;
+            for (String name : block.getOrEmpty("stream_backends").strip().split("\\s+")) {
+                if (name.isEmpty()) {
+                    continue;
+                }
+                assertThat(name).as("%s: a stream backend's name", block).matches("[A-Z][A-Z0-9]*")
+                        .isNotIn("SERVER", "STREAM", "HTML");
+                TcpBackend backend = TcpBackend.start(name);
+                backends.add(backend);
+                b = b.replace("$TEST_NGINX_" + name + "_PORT", Integer.toString(backend.port()));
+            }
+            runOn(target, b);
+        } finally {
+            for (TcpBackend backend : backends) {
+                backend.close();
+            }
+        }
+    }
+
+    private static void runOn(Target target, ConformanceBlock b) throws Exception {
         int port = Dynup.freePort();
         int streamPort = Dynup.freePort();
         if (b.get("must_die") != null) {
@@ -187,17 +211,24 @@ final class ConformanceRunner {
     }
 
     /**
-     * One TCP connection to the stream port after the HTTP request: {@code stream_request} sent, the write side
-     * shut, everything read until the server closes.
+     * {@code stream_connections} TCP connections (1 unless told) to the stream port after the HTTP request, one
+     * after the other: on each, {@code stream_request} sent, the write side shut, everything read until the
+     * server closes. What they received, in order, is the stream response.
      */
     private static void checkStream(ConformanceBlock b, int streamPort, Running server) throws IOException {
-        String received;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), streamPort)) {
-            s.setSoTimeout(RawClient.SO_TIMEOUT_MS);
-            s.getOutputStream().write(unescape(b.getOrEmpty("stream_request")).getBytes(StandardCharsets.UTF_8));
-            s.shutdownOutput();
-            received = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String connections = b.get("stream_connections");
+        int count = connections == null ? 1 : Integer.parseInt(connections.strip());
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), streamPort)) {
+                s.setSoTimeout(RawClient.SO_TIMEOUT_MS);
+                s.getOutputStream().write(unescape(b.getOrEmpty("stream_request"))
+                                                  .getBytes(StandardCharsets.UTF_8));
+                s.shutdownOutput();
+                all.append(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
+        String received = all.toString();
         String context = b + "\n--- stream response:\n" + received + "\n--- error log:\n" + server.log();
         String exact = b.get("stream_response");
         if (exact != null) {
