@@ -2,8 +2,7 @@
 # Every scenario runs against http upstreams and, through the .stream module, against stream upstreams.
 # A stream block then connects through a real stream server to loopback backends that answer with their
 # name (--- stream_backends), so the change it made is seen deciding connections; "# no traffic:" says why not.
-# The same cases run as JUnit tests on a bare VM in io.dynup.lua.lib.DynamicUpstreamLibTest, and each content
-# block here runs there too (LuaBlocksTest).
+# The same cases run as JUnit tests on a bare VM in io.dynup.lua.lib.DynamicUpstreamLibTest.
 
 === TEST 1: get_upstreams lists the upstreams with and without zone in config order (http)
 --- http_config

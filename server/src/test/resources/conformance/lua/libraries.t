@@ -1,6 +1,6 @@
 # The libraries OpenResty ships that dynup provides in Lua: ngx.shared.DICT, cjson, and the ngx string codecs.
 # The same behaviour is tested on a bare VM in io.dynup.lua.lib (SharedDictLibTest, CjsonLibTest,
-# CodecsLibTest), and each content block here runs there too (LuaBlocksTest).
+# CodecsLibTest).
 
 === TEST 1: shared dict: set and get strings, numbers, booleans and flags
 --- http_config
