@@ -101,7 +101,7 @@ public final class HealthCheckFields {
     public static Result<UnaryOperator<HealthCheck>> parse(Map<String, ?> raw) {
         List<Consumer<HealthCheck.Builder>> steps = new ArrayList<>();
         try {
-            Map<String, Object> left = new LinkedHashMap<>(raw);
+            Map<String, Object> left = given(raw, "");
             Object type = left.remove("type");
             if (type != null) {
                 HealthCheck.Type t = type(type);
@@ -163,7 +163,7 @@ public final class HealthCheckFields {
     }
 
     private static void command(Map<String, ?> raw, List<Consumer<HealthCheck.Builder>> steps) {
-        Map<String, Object> left = new LinkedHashMap<>(raw);
+        Map<String, Object> left = given(raw, "command.");
         String uri = string(left, "command.uri", "uri");
         if (uri != null) {
             if (!uri.startsWith("/") || uri.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
@@ -205,7 +205,7 @@ public final class HealthCheckFields {
     }
 
     private static void expected(Map<String, ?> raw, List<Consumer<HealthCheck.Builder>> steps) {
-        Map<String, Object> left = new LinkedHashMap<>(raw);
+        Map<String, Object> left = given(raw, "command.expected.");
         String body = string(left, "command.expected.body", "body");
         if (body != null) {
             try {
@@ -230,6 +230,25 @@ public final class HealthCheckFields {
             steps.add(b -> b.responseCodes(parsed));
         }
         unknown(left, "command.expected.", EXPECTED_KEYS);
+    }
+
+    /**
+     * The change {@code disable_host} makes: {@code host} (an address or a server as written) joins the
+     * {@code disabled_hosts}, or leaves them; nothing changes when it is already so.
+     */
+    public static UnaryOperator<HealthCheck> disableHost(String host, boolean disable) {
+        return c -> {
+            if (c.disabledHosts().contains(host) == disable) {
+                return c;
+            }
+            List<String> hosts = new ArrayList<>(c.disabledHosts());
+            if (disable) {
+                hosts.add(host);
+            } else {
+                hosts.removeIf(host::equals);
+            }
+            return c.toBuilder().disabledHosts(hosts).build();
+        };
     }
 
     /** The lower-case name the APIs use for a check type. */
@@ -335,6 +354,17 @@ public final class HealthCheckFields {
             return List.of();
         }
         throw invalid(path, v, "a list");
+    }
+
+    /** A copy to take the keys from; a null value (JSON's) is refused rather than taken for "not given". */
+    private static Map<String, Object> given(Map<String, ?> raw, String prefix) {
+        Map<String, Object> left = new LinkedHashMap<>(raw);
+        for (Map.Entry<String, Object> e : left.entrySet()) {
+            if (e.getValue() == null) {
+                throw invalid(prefix + e.getKey(), null, "a value");
+            }
+        }
+        return left;
     }
 
     private static void unknown(Map<String, Object> left, String prefix, String keys) {

@@ -10,7 +10,8 @@ import party.iroiro.luajava.LuaException;
 
 /**
  * The Lua libraries beyond the request API, as OpenResty ships them: {@code ngx.shared.DICT}, {@code cjson},
- * {@code ngx.escape_uri} and friends, {@code require "ngx.dynamic_upstream"} and {@code ".stream"}. One per
+ * {@code ngx.escape_uri} and friends, {@code require "ngx.dynamic_upstream"} and {@code ".stream"},
+ * {@code require "ngx.healthcheck"} and {@code ".stream"} (also as {@code "ngx.dynamic_upstream.healthcheck"}). One per
  * loaded configuration, shared by every VM (shared dictionaries live here); thread-safe.
  */
 public final class LuaLibraries {
@@ -20,6 +21,8 @@ public final class LuaLibraries {
 
     private final DynamicUpstreamLib httpUpstreams;
     private final DynamicUpstreamLib streamUpstreams;
+    private final HealthCheckLib httpChecks;
+    private final HealthCheckLib streamChecks;
     private final SharedDictLib sharedDicts;
 
     /**
@@ -33,6 +36,8 @@ public final class LuaLibraries {
     public LuaLibraries(UpstreamService upstreams, Map<String, Long> sharedDicts, Ticker ticker) {
         this.httpUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.HTTP);
         this.streamUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.STREAM);
+        this.httpChecks = new HealthCheckLib(upstreams, UpstreamKind.HTTP);
+        this.streamChecks = new HealthCheckLib(upstreams, UpstreamKind.STREAM);
         this.sharedDicts = new SharedDictLib(sharedDicts, ticker);
     }
 
@@ -50,6 +55,15 @@ public final class LuaLibraries {
         preload(lua, "ngx.dynamic_upstream");
         streamUpstreams.push(lua, host);
         preload(lua, "ngx.dynamic_upstream.stream");
+        // ngx_dynamic_healthcheck's names, and the same tables under this module's
+        httpChecks.push(lua, host);
+        lua.pushValue(-1);
+        preload(lua, "ngx.healthcheck");
+        preload(lua, "ngx.dynamic_upstream.healthcheck");
+        streamChecks.push(lua, host);
+        lua.pushValue(-1);
+        preload(lua, "ngx.healthcheck.stream");
+        preload(lua, "ngx.dynamic_upstream.healthcheck.stream");
         sharedDicts.push(lua, host);
         setNgxField(lua, "shared");
         // cjson.null is ngx.null, so values from either compare equal
