@@ -1827,3 +1827,113 @@ PATCH /api/9/http/upstreams/u1/health_check
 --- error_code: 405
 --- response_body_like
 "code":"MethodDisabled"
+
+=== TEST 53: Lua: wrong counts answer nil and the rule, wrong types and empty names raise, bad values are refused
+dynup: update refuses bad values and unknown keys with the key and what it takes (the reference stores atoi()
+of anything and ignores unknown keys); disable(u, 0) enables (the reference takes any Lua value as a boolean,
+so 0 disabled); disable and disable_host of what is already so answer true (the reference answers nil,
+"upstream not found").
+--- http_config
+    upstream u1 {
+        zone shm-u1 128k;
+        server 127.0.0.1:6001;
+        check type=http interval=60;
+    }
+--- config
+    location /test {
+        content_by_lua_block {
+            local hc = require "ngx.healthcheck"
+            ngx.say(select(2, hc.get("u1", "x")))
+            ngx.say(select(2, hc.status("u1", "x")))
+            ngx.say(select(2, hc.update("u1")))
+            ngx.say(select(2, hc.update("u1", {fall = 0})))
+            ngx.say(select(2, hc.update("u1", {fall = 2, command = {uri = "x"}})))
+            ngx.say(select(2, hc.update("u1", {falls = 1})))
+            ngx.say(select(2, hc.update("u1", {command = {expected = {codes = {200, "abc"}}}})))
+            ngx.say(select(2, hc.update("u1", {command = {headers = {a = function() end}}})))
+            ngx.say(select(2, hc.update("nosuch", {fall = 2})))
+            ngx.say(select(2, hc.disable("u1")))
+            ngx.say(select(2, hc.disable("u1", 2)))
+            ngx.say(select(2, hc.disable("nosuch", true)))
+            ngx.say(select(2, hc.disable_host("h")))
+            ngx.say(select(2, hc.disable_host("h", true, "nosuch")))
+            ngx.say(select(2, pcall(hc.get, "")))
+            ngx.say(select(2, pcall(hc.get, {})))
+            ngx.say(select(2, pcall(hc.update, "u1", 1)))
+            ngx.say(select(2, pcall(hc.disable_host, "", true)))
+            ngx.say(hc.get("u1").fall, " ", hc.get("u1").command.uri)
+            ngx.say(hc.update("u1", {fall = "5", timeout = "2s", interval = 0.5}))
+            local c = hc.get("u1")
+            ngx.say(c.fall, " ", c.timeout, " ", c.interval)
+            ngx.say(hc.disable("u1", 1), " ", hc.get("u1").disabled)
+            ngx.say(hc.disable("u1", 1), " ", hc.get("u1").disabled)
+            ngx.say(hc.disable("u1", 0), " ", hc.get("u1").disabled)
+            ngx.say(hc.disable_host("10.0.0.1:80", "0", "u1"), " ", #hc.get("u1").disabled_hosts)
+            ngx.say(require "ngx.dynamic_upstream.healthcheck" == hc,
+                    " ", require "ngx.dynamic_upstream.healthcheck.stream" == require "ngx.healthcheck.stream")
+        }
+    }
+--- request
+    GET /test
+--- response_body
+1 or 0 arguments expected
+1 or 0 arguments expected
+2 arguments expected
+fall: 0 (expected: an integer 1..1000)
+command.uri: "x" (expected: a path starting with /, without spaces)
+unknown parameter "falls" (expected: type, fall, rise, timeout, interval, keepalive, port, command, disabled, off, disabled_hosts, excluded_hosts)
+command.expected.codes: "abc" (expected: statuses 100..599)
+command.headers.a: a function (expected: a number, a string, a boolean or a table)
+upstream not found
+2 arguments expected
+disabled: 2 (expected: true, false, 1 or 0)
+upstream not found
+2 or 3 arguments expected
+upstream not found
+non empty upstream required
+bad argument #1 to 'get' (string expected, got table)
+table expected on 2nd argument
+non empty host required
+1 /
+true
+5 2000 0.5
+true 1
+true 1
+true 0
+true 0
+true true
+
+=== TEST 54: a disabled host gets no traffic; enabled, it gets its share again
+--- http_config
+    upstream u1 {
+        zone shm-u1 128k;
+        server 127.0.0.1:$TEST_NGINX_RAND_PORT_1;
+        server 127.0.0.1:$TEST_NGINX_RAND_PORT_2;
+        check type=tcp interval=60 initial=up;
+    }
+    server {
+      listen 127.0.0.1:$TEST_NGINX_RAND_PORT_1;
+      location / { return 200 "A"; }
+    }
+    server {
+      listen 127.0.0.1:$TEST_NGINX_RAND_PORT_2;
+      location / { return 200 "B"; }
+    }
+--- config
+    location /p {
+      proxy_pass http://u1;
+    }
+    location /update {
+      healthcheck_update;
+    }
+--- requests
+    GET /update?upstream=u1&disable_host=127.0.0.1:$TEST_NGINX_RAND_PORT_2
+    GET /p
+    GET /p
+    GET /p
+    GET /p
+    GET /update?upstream=u1&enable_host=127.0.0.1:$TEST_NGINX_RAND_PORT_2
+    GET /p
+    GET /p
+--- response_body_like
+^updatedAAAAupdated(AB|BA)$
