@@ -48,7 +48,7 @@ public final class HealthCheckFields {
     /** The check as the APIs show it: insertion-ordered maps, lists, strings and numbers. */
     public static Map<String, Object> view(HealthCheck c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", typeName(c.type()));
+        m.put("type", typeName(c));
         m.put("fall", c.fall());
         m.put("rise", c.rise());
         m.put("timeout", c.timeout().toMillis());
@@ -104,8 +104,7 @@ public final class HealthCheckFields {
             Map<String, Object> left = given(raw, "");
             Object type = left.remove("type");
             if (type != null) {
-                HealthCheck.Type t = type(type);
-                steps.add(b -> b.type(t));
+                steps.add(type(type));
             }
             Integer fall = integer(left, "fall", 1, MAX_FALL_RISE);
             if (fall != null) {
@@ -251,16 +250,21 @@ public final class HealthCheckFields {
         };
     }
 
-    /** The lower-case name the APIs use for a check type. */
-    public static String typeName(HealthCheck.Type type) {
+    /** The name the APIs give a check's type, as the module's {@code type=}. */
+    private static String typeName(HealthCheck c) {
+        return typeName(c.type());
+    }
+
+    private static String typeName(HealthCheck.Type type) {
         return type.name().toLowerCase(Locale.ROOT);
     }
 
-    private static HealthCheck.Type type(Object v) {
+    /** The change a {@code type} makes; the one place that maps the module's type names onto a check. */
+    private static Consumer<HealthCheck.Builder> type(Object v) {
         List<String> names = new ArrayList<>();
         for (HealthCheck.Type t : HealthCheck.Type.values()) {
             if (typeName(t).equals(v)) {
-                return t;
+                return b -> b.type(t);
             }
             names.add(typeName(t));
         }

@@ -43,6 +43,8 @@ public final class HealthCheckApiModule implements HttpModule {
 
     /** The query arguments that map onto {@link HealthCheckFields} keys, with the key's path. */
     private static final Map<String, String> ARGUMENTS = arguments();
+    private static final String NOTHING_TO_UPDATE = "nothing to update (expected: "
+            + String.join(", ", ARGUMENTS.keySet()) + ", disable_host or enable_host)";
 
     @Override
     public List<DirectiveSpec> directives() {
@@ -124,8 +126,7 @@ public final class HealthCheckApiModule implements HttpModule {
                 return badRequest("upstream required");
             }
             if (hosts.isEmpty()) {
-                return badRequest("nothing to update (expected: " + String.join(", ", ARGUMENTS.keySet())
-                                  + ", disable_host or enable_host)");
+                return badRequest(NOTHING_TO_UPDATE);
             }
             List<Upstream> all = service.registry().upstreams(kind);
             if (all.isEmpty()) {
@@ -142,8 +143,7 @@ public final class HealthCheckApiModule implements HttpModule {
             return changed ? new Answer(200, "text/plain", "updated") : new Answer(304, "text/plain", "");
         }
         if (fields.isEmpty() && hosts.isEmpty()) {
-            return badRequest("nothing to update (expected: " + String.join(", ", ARGUMENTS.keySet())
-                              + ", disable_host or enable_host)");
+            return badRequest(NOTHING_TO_UPDATE);
         }
         hosts.add(0, parsed.get());
         Result<Boolean> r = service.updateCheck(kind, name, all(hosts));
