@@ -25,8 +25,9 @@ import io.dynup.config.Directive;
  * {@code 2s}) work in both.
  *
  * <p>The request and response bodies belong to every type (a TCP check sends the one and reads until the other
- * matches, as the module's Redis example); the URI, headers and codes only to an HTTP check, which in an http
- * upstream is {@code type=http}, or {@code type=ssl} with a {@code check_request_uri} (HTTPS).
+ * matches, as the module's Redis example); the URI, headers and codes only to an HTTP check: {@code type=http},
+ * or {@code type=ssl} with a {@code check_request_uri} (HTTPS). Stream upstreams take HTTP checks too, as the
+ * module's: a TCP service often answers its health on another port ({@code port=}).
  */
 final class HealthChecks {
 
@@ -38,7 +39,7 @@ final class HealthChecks {
     }
 
     /** The upstream's check, or null when it has no {@code check} directive. */
-    static @Nullable HealthCheck bind(Directive up, UpstreamKind kind) {
+    static @Nullable HealthCheck bind(Directive up) {
         Directive check = null;
         for (Directive d : up.children()) {
             if (d.name().equals("check")) {
@@ -111,11 +112,8 @@ final class HealthChecks {
                     throw invalid(check, a);
             }
         }
-        if (type == HealthCheck.Type.HTTP && kind == UpstreamKind.STREAM) {
-            throw ConfigException.at(check.pos(), "invalid parameter \"type=http\" in stream upstream");
-        }
         boolean hasUri = details.stream().anyMatch(d -> d.name().equals("check_request_uri"));
-        if (ssl && kind == UpstreamKind.HTTP && hasUri) {
+        if (ssl && hasUri) {
             type = HealthCheck.Type.HTTP;
         }
         String method = def.method();
@@ -128,7 +126,7 @@ final class HealthChecks {
         List<String> excludedHosts = new ArrayList<>();
         for (Directive d : details) {
             if (HTTP_ONLY.contains(d.name()) && type != HealthCheck.Type.HTTP) {
-                throw notHttp(d, kind, ssl);
+                throw notHttp(d, ssl);
             }
             switch (d.name()) {
                 case "check_disable_host":
@@ -186,10 +184,7 @@ final class HealthChecks {
     }
 
     /** Why an HTTP-only directive cannot be used with this check. */
-    private static ConfigException notHttp(Directive d, UpstreamKind kind, boolean ssl) {
-        if (kind == UpstreamKind.STREAM) {
-            return ConfigException.at(d.pos(), "\"%s\" directive is not allowed in stream upstream", d.name());
-        }
+    private static ConfigException notHttp(Directive d, boolean ssl) {
         if (ssl) {
             return ConfigException.at(d.pos(), "\"%s\" directive requires \"check_request_uri\" with \"check"
                                                + " type=ssl\"", d.name());

@@ -94,7 +94,7 @@ public record PeerUpdate(@Nullable Integer weight, @Nullable Integer maxFails, @
         return n.intValue();
     }
 
-    private static @Nullable Boolean flag(Map<String, Object> left, String key) {
+    static @Nullable Boolean flag(Map<String, ?> left, String key) {
         Object v = left.remove(key);
         if (v == null) {
             return null;
@@ -110,7 +110,7 @@ public record PeerUpdate(@Nullable Integer weight, @Nullable Integer maxFails, @
     }
 
     /** The value as a whole number, or null when it is not one (2.9, "abc", a table). */
-    private static @Nullable Long wholeNumber(Object v) {
+    static @Nullable Long wholeNumber(Object v) {
         if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             return ((Number) v).longValue();
         }
@@ -128,7 +128,7 @@ public record PeerUpdate(@Nullable Integer weight, @Nullable Integer maxFails, @
     }
 
     /** A value as the user wrote it: 2.9 stays 2.9, 7.0 (a Lua integer) shows as 7, strings quoted. */
-    private static String show(Object v) {
+    static String show(Object v) {
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);

@@ -84,7 +84,7 @@ public final class UpstreamConfig {
         String state = null;
         List<PeerSpec> peers = new ArrayList<>();
         Directive firstBackup = null;
-        HealthCheck check = HealthChecks.bind(up, kind);
+        HealthCheck check = HealthChecks.bind(up);
 
         for (Directive d : up.children()) {
             switch (d.name()) {

@@ -254,6 +254,16 @@ public final class PeerState {
         return checks != 0 || health != HealthStatus.HEALTHY;
     }
 
+    /** Failed checks in a row now (ngx_dynamic_healthcheck's {@code fall} in its status). */
+    public synchronized int consecutiveFails() {
+        return consecutiveFails;
+    }
+
+    /** Passed checks in a row now (ngx_dynamic_healthcheck's {@code rise} in its status). */
+    public synchronized int consecutivePasses() {
+        return consecutivePasses;
+    }
+
     /** Checks made (Plus's {@code health_checks.checks}). */
     public long checks() {
         return checks;

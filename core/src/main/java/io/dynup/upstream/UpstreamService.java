@@ -304,22 +304,46 @@ public final class UpstreamService {
      * error, and nothing changes.
      */
     public Result<Boolean> updateCheck(UpstreamKind kind, String upstream, UnaryOperator<HealthCheck> change) {
+        List<UpstreamSnapshot> after = new ArrayList<>(1);
+        return updateCheck(kind, upstream, -1, change, after);
+    }
+
+    /**
+     * {@link #updateCheck(UpstreamKind, String, UnaryOperator)} that applies only while the upstream is at
+     * {@code expectedGeneration} (when &gt;= 0; {@link #GENERATION_CHANGED} otherwise): the JSON API's
+     * {@code If-Match}.
+     *
+     * @return the upstream's snapshot after the change; the current one when nothing changed
+     */
+    public Result<UpstreamSnapshot> updateCheck(UpstreamKind kind, String upstream, long expectedGeneration,
+                                                UnaryOperator<HealthCheck> change) {
+        List<UpstreamSnapshot> after = new ArrayList<>(1);
+        Result<Boolean> r = updateCheck(kind, upstream, expectedGeneration, change, after);
+        return r.ok() ? Result.ok(after.get(0)) : r.castError();
+    }
+
+    private Result<Boolean> updateCheck(UpstreamKind kind, String upstream, long expectedGeneration,
+                                        UnaryOperator<HealthCheck> change, List<UpstreamSnapshot> after) {
         return mutate(kind, upstream, draft -> {
+            UpstreamSnapshot current = draft.upstream.snapshot(); // stable: the write lock is held
+            if (expectedGeneration >= 0 && current.generation() != expectedGeneration) {
+                return Result.fail(GENERATION_CHANGED + ": " + current.generation() + " (expected: "
+                                   + expectedGeneration + ")");
+            }
             HealthCheck before = draft.check != null ? draft.check
                     : HealthCheck.defaults().toBuilder().off(true).build();
-            HealthCheck after;
+            HealthCheck changed;
             try {
-                after = change.apply(before);
+                changed = change.apply(before);
             } catch (IllegalArgumentException e) {
                 return Result.fail(e.getMessage());
             }
-            if (kind == UpstreamKind.STREAM && after.type() == HealthCheck.Type.HTTP) {
-                return Result.fail("type: http (expected: tcp in a stream upstream)");
-            }
-            if (after.equals(draft.check)) {
+            if (changed.equals(draft.check)) {
+                after.add(current);
                 return Result.ok(false);
             }
-            draft.check = after;
+            draft.check = changed;
+            after.add(new UpstreamSnapshot(current.generation() + 1, draft.primary, draft.backup, draft.check));
             return Result.ok(true);
         }, "health check changed");
     }

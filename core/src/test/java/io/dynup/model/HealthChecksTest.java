@@ -91,6 +91,16 @@ class HealthChecksTest {
     }
 
     @Test
+    void aStreamUpstreamTakesAnHttpCheckOnItsStatusPortAsTheModuleDoes() {
+        HealthCheck c = bind("stream", "  check type=http port=8081;\n  check_request_uri GET /health;\n"
+                                       + "  check_response_codes 200;").check();
+        assertThat(c.type()).isEqualTo(HealthCheck.Type.HTTP);
+        assertThat(c.port()).isEqualTo(8081);
+        assertThat(bind("stream", "  check type=ssl;\n  check_request_uri GET /health;").check().type())
+                .as("https").isEqualTo(HealthCheck.Type.HTTP);
+    }
+
+    @Test
     void aChangedCheckIsAChangedUpstreamForReload() {
         assertThat(bind("http", "check fall=2;").sameConfig(bind("http", "check fall=2;"))).isTrue();
         assertThat(bind("http", "check fall=2;").sameConfig(bind("http", "check fall=3;"))).isFalse();
@@ -116,9 +126,6 @@ class HealthChecksTest {
             + " directive in /etc/dynup/nginx.conf:4",
         "http|check type=http; check_request_headers novalue;|invalid parameter \"novalue\""
             + " in /etc/dynup/nginx.conf:4",
-        "stream|check type=http;|invalid parameter \"type=http\" in stream upstream in /etc/dynup/nginx.conf:4",
-        "stream|check type=ssl; check_request_uri GET /;|\"check_request_uri\" directive is not allowed in stream"
-            + " upstream in /etc/dynup/nginx.conf:4",
         "http|check type=ssl; check_response_codes 200;|\"check_response_codes\" directive requires"
             + " \"check_request_uri\" with \"check type=ssl\" in /etc/dynup/nginx.conf:4",
         "http|check type=tcp; check_request_headers a=1;|\"check_request_headers\" directive requires"

@@ -86,10 +86,12 @@ class CheckTuningTest {
     }
 
     @Test
-    void aStreamUpstreamRefusesHttpChecks() {
+    void aStreamUpstreamTakesHttpChecksOfItsPeersStatusPort() {
         UpstreamService s = service(UpstreamKind.STREAM, upFirst(), peer('A'));
-        assertThat(s.updateCheck(UpstreamKind.STREAM, "u", c -> c.toBuilder().type(HealthCheck.Type.HTTP).build())
-                           .error()).isEqualTo("type: http (expected: tcp in a stream upstream)");
+        assertThat(s.updateCheck(UpstreamKind.STREAM, "u", c -> c.toBuilder().type(HealthCheck.Type.HTTP).port(8081)
+                .build()).get()).isTrue();
+        assertThat(s.registry().find(UpstreamKind.STREAM, "u").snapshot().check().type())
+                .isEqualTo(HealthCheck.Type.HTTP);
     }
 
     @Test

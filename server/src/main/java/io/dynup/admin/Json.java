@@ -104,6 +104,34 @@ final class Json {
         }
     }
 
+    /** Writes maps as objects, lists as arrays, and strings, numbers and booleans as they are. */
+    static void value(JsonGenerator g, @Nullable Object v) throws IOException {
+        if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(e.getKey().toString());
+                value(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List<?> l) {
+            g.writeStartArray();
+            for (Object o : l) {
+                value(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Integer || v instanceof Long) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.doubleValue());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v == null) {
+            g.writeNull();
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+
     /** The UTF-8 bytes {@code writer} produces. */
     static byte[] write(Writer writer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);

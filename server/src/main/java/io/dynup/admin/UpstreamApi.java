@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.dynup.balancer.Balancer;
 import io.dynup.internal.Ticker;
+import io.dynup.model.HealthCheck;
+import io.dynup.model.HealthCheckFields;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.Result;
 import io.dynup.model.UpstreamKind;
@@ -39,12 +42,15 @@ import io.dynup.upstream.UpstreamSnapshot;
  * GET|POST            /9/{kind}/upstreams/{name}/servers     [server, ...] | 201 server
  * GET|PATCH|DELETE    /9/{kind}/upstreams/{name}/servers/{id}
  * POST                /9/{kind}/upstreams/{name}/batch       [{"op": "add"|"update"|"remove", ...}, ...]
+ * GET|PATCH           /9/{kind}/upstreams/{name}/health_check  the active check (dynup)
  * </pre>
  *
  * Beyond Plus: every upstream answer carries the upstream's generation as {@code ETag}; a write with
  * {@code If-Match} applies only at that generation (412 otherwise), and a batch applies all its operations as
  * one change or none. Every write goes through {@link UpstreamService#applyBatch}, so a refused request
- * changes nothing.
+ * changes nothing. {@code health_check} is the upstream's active check in ngx_dynamic_healthcheck's keys
+ * ({@link HealthCheckFields}); a PATCH changes the keys it gives ({@link UpstreamService#updateCheck}), with
+ * {@code If-Match} as for servers.
  */
 final class UpstreamApi {
 
@@ -185,12 +191,45 @@ final class UpstreamApi {
             UpstreamSnapshot after = apply(u, ifMatch, List.of(new PeerOperation.Remove(id)));
             return new Response(200, Json.write(g -> servers(g, after.all())), after.generation());
         }
+        if (leaf.equals("health_check") && s.size() == 5) {
+            return healthCheck(u, read, method, ifMatch, body);
+        }
         if (leaf.equals("batch") && s.size() == 5) {
             allow(false, method.equals("POST"));
             UpstreamSnapshot after = apply(u, ifMatch, operations(Json.parse(body)));
             return new Response(200, Json.write(g -> servers(g, after.all())), after.generation());
         }
         throw pathNotFound();
+    }
+
+    private Response healthCheck(Upstream u, boolean read, String method, @Nullable String ifMatch, byte[] body) {
+        UpstreamSnapshot snap;
+        if (read) {
+            snap = u.snapshot();
+            if (snap.check() == null) {
+                throw new ApiException(404, "HealthCheckNotFound", "upstream \"" + u.name() + "\" has no health check");
+            }
+        } else {
+            allow(false, method.equals("PATCH"));
+            Object json = Json.parse(body);
+            if (!(json instanceof Map)) {
+                throw ServerFields.formatError("expected a JSON object of health check fields, got " + kindOf(json));
+            }
+            @SuppressWarnings("unchecked")
+            Result<UnaryOperator<HealthCheck>> change = HealthCheckFields.parse((Map<String, ?>) json);
+            if (!change.ok()) {
+                throw ServerFields.formatError(change.error());
+            }
+            Result<UpstreamSnapshot> r = service.updateCheck(u.kind(), u.name(), expectedGeneration(ifMatch),
+                                                             change.get());
+            if (!r.ok()) {
+                throw refusal(u, r.error());
+            }
+            snap = r.get();
+        }
+        UpstreamSnapshot shown = snap;
+        return new Response(200, Json.write(g -> Json.value(g, HealthCheckFields.view(shown.check()))),
+                            shown.generation());
     }
 
     /** Refuses a method the endpoint does not take (405), or a write when the API is read-only. */
@@ -211,21 +250,28 @@ final class UpstreamApi {
         if (r.ok()) {
             return r.get();
         }
-        String error = r.error();
+        throw refusal(u, r.error());
+    }
+
+    /** A change the service refused, as Plus's error. */
+    private static ApiException refusal(Upstream u, String error) {
         if (error.equals(UpstreamService.UPSTREAM_NOT_FOUND)) {
-            throw new ApiException(404, "UpstreamNotFound", "upstream \"" + u.name() + "\" not found");
+            return new ApiException(404, "UpstreamNotFound", "upstream \"" + u.name() + "\" not found");
         }
         if (error.startsWith(UpstreamService.GENERATION_CHANGED)) {
-            throw new ApiException(412, "PreconditionFailed", "If-Match: " + error);
+            return new ApiException(412, "PreconditionFailed", "If-Match: " + error);
         }
         if (error.endsWith(UpstreamService.PEER_NOT_FOUND)) {
-            throw new ApiException(404, "UpstreamServerNotFound", error);
+            return new ApiException(404, "UpstreamServerNotFound", error);
         }
         if (error.endsWith(UpstreamService.PEER_EXISTS) || error.endsWith(UpstreamService.TYPE_SWITCH)) {
-            throw new ApiException(409, "EntryExists", error);
+            return new ApiException(409, "EntryExists", error);
+        }
+        if (error.startsWith("type: ")) {
+            return ServerFields.formatError(error); // an http check asked of a stream upstream
         }
         // what remains is about an address the service could not take (e.g. a literal that does not resolve)
-        throw new ApiException(400, "UpstreamBadAddress", error);
+        return new ApiException(400, "UpstreamBadAddress", error);
     }
 
     /** {@code If-Match: "7"} (or {@code W/"7"}): the generation a write requires; -1 for none or {@code *}. */
@@ -437,11 +483,13 @@ final class UpstreamApi {
     }
 
     /**
-     * Plus's peer state: {@code down} as set, {@code unhealthy} or {@code checking} by active checks,
-     * {@code unavail} while failed out or unresolved, else up.
+     * Plus's peer state: {@code down} as set or held out by the health-check API ({@code disable},
+     * {@code disable_host}: Plus has no state of its own for it, and its clients know {@code down}),
+     * {@code unhealthy} or {@code checking} by active checks, {@code unavail} while failed out or unresolved,
+     * else up.
      */
     static String state(Peer p, long nowMillis) {
-        if (p.spec().down()) {
+        if (p.spec().down() || p.state().health() == HealthStatus.DISABLED) {
             return "down";
         }
         if (p.state().health() != HealthStatus.HEALTHY) {

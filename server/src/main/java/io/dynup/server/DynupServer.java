@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.admin.DynamicUpstreamModule;
+import io.dynup.admin.HealthCheckApiModule;
 import io.dynup.admin.UpstreamApiModule;
 import io.dynup.admin.UpstreamStatusModule;
 import io.dynup.balancer.Balancers;
@@ -61,7 +62,7 @@ public final class DynupServer implements AutoCloseable {
     static List<HttpModule> modules() {
         return List.of(new CoreHttpModule(), new ProxyModule(), new DynamicUpstreamModule(), new RewriteModule(),
                        new AccessModule(), new AccessLogModule(), new UpstreamApiModule(), new UpstreamStatusModule(),
-                       new LuaModule());
+                       new HealthCheckApiModule(), new LuaModule());
     }
 
     /** Every directive this build understands. */

@@ -1,11 +1,16 @@
 package io.dynup.lua;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+
+import io.dynup.testing.Dynup;
 
 /**
  * One case of a Lua conformance file ({@code conformance/lua/*.t}), in the Test::Nginx spirit:
@@ -16,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * --- config           (inside server { listen 127.0.0.1:$TEST_NGINX_SERVER_PORT; ... })
  * --- user_files       (">>> name" lines, each followed by the file's text, written to $TEST_NGINX_HTML_DIR)
  * --- request          (METHOD /uri, then optionally an empty line and the body)
+ * --- requests         (dynup extension: several "METHOD /uri" lines, sent in order, one connection each; the
+ *                      status and headers checked are the last one's, the body all bodies in a row)
+ * --- eventually       (dynup extension: the request(s) are sent again until the checks pass, up to 15 s, for
+ *                      what active health checks show)
  * --- more_headers     (request header lines)
  * --- response_body    (exact, final newline included; "--- response_body chomp" drops it)
  * --- response_headers (Name: value lines that must match; !Name: must be absent)
@@ -37,9 +46,13 @@ import org.jspecify.annotations.Nullable;
  * --- dynup_only       (a dynup behaviour, e.g. its error for an unsupported function: not run on nginx)
  * --- SKIP: reason     (dynup extension: the block is reported as skipped)
  * </pre>
+ * {@code $TEST_NGINX_RAND_PORT_1} to {@code _9} (Test::Nginx's names) are free ports, the same in every section
+ * of a block, expectations included (a backend's port shows in what the block prints).
  * As Test::Base does, blank lines around a section's text are dropped and each kept line ends with a newline.
  */
 record ConformanceBlock(String file, int number, String title, Map<String, String> sections) {
+
+    private static final Pattern RAND_PORT = Pattern.compile("\\$TEST_NGINX_RAND_PORT_[1-9]");
 
     /** Parses every block of a file's text. */
     static List<ConformanceBlock> parse(String file, String text) {
@@ -110,6 +123,27 @@ record ConformanceBlock(String file, int number, String title, Map<String, Strin
     ConformanceBlock replace(String variable, String value) {
         Map<String, String> replaced = new LinkedHashMap<>();
         sections.forEach((name, text) -> replaced.put(name, text.replace(variable, value)));
+        return new ConformanceBlock(file, number, title, replaced);
+    }
+
+    /** This block with each {@code $TEST_NGINX_RAND_PORT_N} it uses replaced by a free port. */
+    ConformanceBlock withRandomPorts() throws IOException {
+        Map<String, String> replaced = new LinkedHashMap<>();
+        Map<String, String> ports = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : sections.entrySet()) {
+            Matcher m = RAND_PORT.matcher(e.getValue());
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String port = ports.get(m.group());
+                if (port == null) {
+                    port = Integer.toString(Dynup.freePort());
+                    ports.put(m.group(), port);
+                }
+                m.appendReplacement(sb, port);
+            }
+            m.appendTail(sb);
+            replaced.put(e.getKey(), sb.toString());
+        }
         return new ConformanceBlock(file, number, title, replaced);
     }
 

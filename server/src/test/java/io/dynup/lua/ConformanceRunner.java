@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -124,12 +125,13 @@ final class ConformanceRunner {
     }
 
     static void run(Target target, ConformanceBlock block) throws Exception {
-        String skip = block.get("SKIP");
+        ConformanceBlock ported = block.withRandomPorts();
+        String skip = ported.get("SKIP");
         Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
         List<TcpBackend> backends = new ArrayList<>();
         try {
-            ConformanceBlock b = block;
-            for (String name : block.getOrEmpty("stream_backends").strip().split("\\s+")) {
+            ConformanceBlock b = ported;
+            for (String name : ported.getOrEmpty("stream_backends").strip().split("\\s+")) {
                 if (name.isEmpty()) {
                     continue;
                 }
@@ -165,8 +167,12 @@ final class ConformanceRunner {
             if (b.get("abort") != null) {
                 assertThatThrownBy(() -> RawClient.exchange(port, request(b)))
                         .as("%s: the response must be cut", b).isInstanceOf(IOException.class);
+            } else if (b.get("eventually") != null) {
+                // what the block shows comes from active checks: asked again until it shows (never a sleep)
+                Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(() -> exchange(b, port, server));
             } else {
-                checkResponse(b, RawClient.exchange(port, request(b)), server);
+                exchange(b, port, server);
             }
             if (b.get("stream_response") != null || b.get("stream_response_like") != null) {
                 checkStream(b, streamPort, server);
@@ -184,8 +190,28 @@ final class ConformanceRunner {
         }
     }
 
-    private static void checkResponse(ConformanceBlock b, RawClient.Response response, Running server) {
-        String body = new String(response.body(), StandardCharsets.UTF_8);
+    /**
+     * Sends the block's request (or each of its {@code requests}, one connection each, in order) and checks the
+     * last response's status and headers, and the bodies of all of them in a row.
+     */
+    private static void exchange(ConformanceBlock b, int port, Running server) throws IOException {
+        List<String> lines = b.lines("requests");
+        if (lines.isEmpty()) {
+            checkResponse(b, RawClient.exchange(port, request(b)), "", server);
+            return;
+        }
+        StringBuilder bodies = new StringBuilder();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            bodies.append(new String(RawClient.exchange(port, request(lines.get(i), null, b)).body(),
+                                     StandardCharsets.UTF_8));
+        }
+        checkResponse(b, RawClient.exchange(port, request(lines.get(lines.size() - 1), null, b)), bodies.toString(),
+                      server);
+    }
+
+    private static void checkResponse(ConformanceBlock b, RawClient.Response response, String before,
+                                      Running server) {
+        String body = before + new String(response.body(), StandardCharsets.UTF_8);
         String context = b + "\n--- body:\n" + body + "\n--- error log:\n" + server.log();
         String code = b.get("error_code");
         assertThat(response.status()).as("status of %s", context)
@@ -264,6 +290,10 @@ final class ConformanceRunner {
         if (body != null && body.endsWith("\n")) {
             body = body.substring(0, body.length() - 1);
         }
+        return request(line, body, b);
+    }
+
+    private static String request(String line, @Nullable String body, ConformanceBlock b) {
         StringBuilder sb = new StringBuilder(line)
                 .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         for (String h : b.lines("more_headers")) {

@@ -11,6 +11,7 @@ import party.iroiro.luajava.LuaException;
 /**
  * The Lua libraries beyond the request API, as OpenResty ships them: {@code ngx.shared.DICT}, {@code cjson},
  * {@code ngx.escape_uri} and friends, {@code require "ngx.dynamic_upstream"} and {@code ".stream"},
+ * {@code require "ngx.healthcheck"} and {@code ".stream"} (also as {@code "ngx.dynamic_upstream.healthcheck"}),
  * {@code require "resty.upstream.healthcheck"}. One per
  * loaded configuration, shared by every VM (shared dictionaries live here); thread-safe.
  */
@@ -21,6 +22,8 @@ public final class LuaLibraries {
 
     private final DynamicUpstreamLib httpUpstreams;
     private final DynamicUpstreamLib streamUpstreams;
+    private final HealthCheckLib httpChecks;
+    private final HealthCheckLib streamChecks;
     private final SharedDictLib sharedDicts;
     private final RestyHealthcheckLib restyHealthcheck;
 
@@ -35,6 +38,8 @@ public final class LuaLibraries {
     public LuaLibraries(UpstreamService upstreams, Map<String, Long> sharedDicts, Ticker ticker) {
         this.httpUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.HTTP);
         this.streamUpstreams = new DynamicUpstreamLib(upstreams, UpstreamKind.STREAM);
+        this.httpChecks = new HealthCheckLib(upstreams, UpstreamKind.HTTP);
+        this.streamChecks = new HealthCheckLib(upstreams, UpstreamKind.STREAM);
         this.sharedDicts = new SharedDictLib(sharedDicts, ticker);
         this.restyHealthcheck = new RestyHealthcheckLib(upstreams);
     }
@@ -53,6 +58,15 @@ public final class LuaLibraries {
         preload(lua, "ngx.dynamic_upstream");
         streamUpstreams.push(lua, host);
         preload(lua, "ngx.dynamic_upstream.stream");
+        // ngx_dynamic_healthcheck's names, and the same tables under this module's
+        httpChecks.push(lua, host);
+        lua.pushValue(-1);
+        preload(lua, "ngx.healthcheck");
+        preload(lua, "ngx.dynamic_upstream.healthcheck");
+        streamChecks.push(lua, host);
+        lua.pushValue(-1);
+        preload(lua, "ngx.healthcheck.stream");
+        preload(lua, "ngx.dynamic_upstream.healthcheck.stream");
         sharedDicts.push(lua, host);
         setNgxField(lua, "shared");
         restyHealthcheck.push(lua, host);
