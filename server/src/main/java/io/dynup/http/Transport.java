@@ -1,5 +1,6 @@
 package io.dynup.http;
 
+import java.io.FileNotFoundException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 
@@ -71,6 +72,12 @@ public enum Transport {
             return b.channel(NioDomainSocketChannel.class).connect(address);
         }
         return b.channel(EpollDomainSocketChannel.class).connect(remote(address));
+    }
+
+    /** Whether a connect failed for want of the socket file of a unix peer (ENOENT; epoll and NIO say it apart). */
+    public static boolean noSocketFile(Throwable connectFailure) {
+        String m = connectFailure.getMessage();
+        return connectFailure instanceof FileNotFoundException || m != null && m.contains("No such file or directory");
     }
 
     /**
