@@ -3,6 +3,10 @@ package io.dynup.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +29,8 @@ import io.dynup.upstream.PeerState;
 
 /**
  * Health checks of {@code server unix:/path} peers, with real unix sockets under a temporary directory: tcp and
- * http checks pass while the socket answers, fail once its server is gone (the file removed), and pass again when
- * it is back; a unix peer added at run time is checked. Checks run every 100ms; the tests wait for states.
+ * http checks pass while the socket answers, fail once its server is gone (the file removed, or left with
+ * nothing listening), and pass again when it is back; a unix peer added at run time is checked. Checks run every 100ms; the tests wait for states.
  */
 @ExtendWith(DataPlaneChecks.class)
 class UnixPeerCheckTest {
@@ -74,6 +78,13 @@ class UnixPeerCheckTest {
 
         first.close();
         await().atMost(WAIT).until(() -> s.health() == HealthStatus.UNHEALTHY);
+
+        // a socket file nothing listens on, as a crashed server leaves it: checks go on failing
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(sock)).close();
+        long fails = s.checkFails();
+        await().atMost(WAIT).until(() -> s.checkFails() >= fails + 2);
+        assertThat(s.health()).isEqualTo(HealthStatus.UNHEALTHY);
+        Files.delete(sock);
 
         UnixBackend again = closing(UnixBackend.echo(sock, "s"));
         await().atMost(WAIT).until(() -> s.health() == HealthStatus.HEALTHY);

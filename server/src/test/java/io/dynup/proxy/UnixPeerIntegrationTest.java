@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +140,21 @@ class UnixPeerIntegrationTest {
                     + "host: \"t\"");
         }
         assertThat(awaitLog(1)).containsExactly("unix:" + missing + ", " + tcp.address() + " 502, 200");
+    }
+
+    @Test
+    void aSocketFileNothingListensOnIsRefused() throws Exception {
+        Path stale = dir.resolve("stale.sock");
+        // a server that went away without removing its socket file
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(stale)).close();
+        start("upstream u { server unix:%s; }".formatted(stale));
+        try (LogCapture log = LogCapture.of(ProxyRequest.class)) {
+            assertThat(RawClient.get(dynup.port(), "t", "/y").status()).isEqualTo(502);
+            assertThat(log.lines()).containsExactly("[error] connect() to unix:" + stale
+                    + " failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, "
+                    + "server: , request: \"GET /y HTTP/1.1\", upstream: \"http://unix:" + stale + ":/y\", "
+                    + "host: \"t\"");
+        }
     }
 
     @Test
