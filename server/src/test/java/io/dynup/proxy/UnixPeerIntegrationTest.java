@@ -158,6 +158,23 @@ class UnixPeerIntegrationTest {
     }
 
     @Test
+    void proxyPassTakesAUnixUrlAsNginxDoes() throws Exception {
+        UnixBackend app = closing(UnixBackend.http(dir.resolve("direct.sock"), "direct"));
+        dynup = Dynup.start("""
+                server {
+                    listen 127.0.0.1:$PORT;
+                    location /a/ { proxy_pass http://%1$s:/inner/; }
+                    location /b/ { proxy_pass http://%1$s; }
+                }
+                """.formatted(app.address()));
+        assertThat(RawClient.get(dynup.port(), "t", "/a/x?q=1").text()).isEqualTo("direct");
+        assertThat(RawClient.get(dynup.port(), "t", "/b/y").text()).isEqualTo("direct");
+        // the path ends at the colon, the URI part replaces the location's prefix; the Host is localhost
+        assertThat(app.requests()).extracting(h -> h.startLine() + " " + h.header("Host"))
+                .containsExactly("GET /inner/x?q=1 HTTP/1.0 localhost", "GET /b/y HTTP/1.0 localhost");
+    }
+
+    @Test
     void aUnixPeerAddedAtRunTimeIsReachedAndShownAsConfigured() throws Exception {
         UnixBackend late = closing(UnixBackend.http(dir.resolve("late.sock"), "late"));
         start("upstream u { zone u 64k; }");
