@@ -90,6 +90,17 @@ class UnixStreamIntegrationTest {
     }
 
     @Test
+    void proxyPassReachesAUnixSocketWithoutAnUpstream() throws Exception {
+        UnixBackend echo = closing(UnixBackend.echo(dir.resolve("direct.sock"), "direct"));
+        dynup = TestConfigs.start("events {}\nstream {\n server {\n  listen 127.0.0.1:" + port + ";\n  proxy_pass "
+                                  + echo.address() + ";\n }\n}\n");
+        try (StreamClient c = StreamClient.connect(port)) {
+            assertThat(c.readLine()).isEqualTo("direct");
+            assertThat(c.echo("hello")).isEqualTo("hello");
+        }
+    }
+
+    @Test
     void tcpAndUnixPeersTakeTurns() throws Exception {
         TcpBackend tcp = closing(TcpBackend.start("t"));
         UnixBackend unix = closing(UnixBackend.echo(dir.resolve("u.sock"), "u"));
