@@ -74,7 +74,7 @@ public enum Transport {
         return b.channel(EpollDomainSocketChannel.class).connect(remote(address));
     }
 
-    /** Whether a connect failed for want of the socket file of a unix peer (ENOENT; epoll and NIO say it apart). */
+    /** Whether a connect failed for want of a unix peer's socket file (ENOENT, which epoll and NIO report differently). */
     public static boolean noSocketFile(Throwable connectFailure) {
         String m = connectFailure.getMessage();
         return connectFailure instanceof FileNotFoundException || m != null && m.contains("No such file or directory");
