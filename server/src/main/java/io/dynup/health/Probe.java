@@ -2,6 +2,7 @@ package io.dynup.health;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -126,7 +127,7 @@ final class Probe {
         int timeout = (int) Math.min(Integer.MAX_VALUE, t.check.timeout().toMillis());
         timer = loop.schedule(() -> verdict(id, t, false, "timed out", false), timeout, TimeUnit.MILLISECONDS);
         Channel kept = channel;
-        if (kept != null && kept.isActive() && address.equals(kept.remoteAddress())
+        if (kept != null && kept.isActive() && transport.remote(address).equals(kept.remoteAddress())
             && t.check.type() == HealthCheck.Type.HTTP && (kept.pipeline().get(TLS) != null) == t.check.ssl()) {
             uses++;
             kept.pipeline().addLast(RESPONSE, new ResponseHandler(id, t, true));
@@ -140,7 +141,7 @@ final class Probe {
     private void connect(long id, Target t, SocketAddress address, int timeout) {
         closeChannel();
         uses = 1;
-        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
+        Bootstrap b = new Bootstrap().group(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -153,7 +154,7 @@ final class Probe {
                                 ? new ResponseHandler(id, t, false) : new TcpResponseHandler(id, t));
                     }
                 });
-        ChannelFuture connect = b.connect(address);
+        ChannelFuture connect = transport.connect(b, address);
         channel = connect.channel();
         connect.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
@@ -224,7 +225,9 @@ final class Probe {
             sb.append(h, 0, eq).append(": ").append(h, eq + 1, h.length()).append("\r\n");
         }
         if (!host) {
-            sb.append("Host: ").append(t.peer.server()).append("\r\n");
+            // a socket path is no host name: nginx sends localhost to a unix peer (ngx_parse_unix_domain_url)
+            String name = t.peer.address() instanceof UnixDomainSocketAddress ? "localhost" : t.peer.server();
+            sb.append("Host: ").append(name).append("\r\n");
         }
         byte[] body = c.requestBody() == null ? new byte[0] : c.requestBody().getBytes(StandardCharsets.UTF_8);
         if (body.length > 0) {

@@ -73,9 +73,22 @@ public final class ProxyModule implements HttpModule {
             throw ConfigException.at(pass.pos(), "invalid URL prefix in \"%s\"", url);
         }
         String rest = url.substring(7);
-        int slash = rest.indexOf('/');
-        String hostPort = slash < 0 ? rest : rest.substring(0, slash);
-        String uri = slash < 0 ? null : rest.substring(slash);
+        String hostPort;
+        String uri;
+        String proxyHost;
+        if (rest.regionMatches(true, 0, "unix:", 0, 5)) {
+            // nginx's unix URL (ngx_parse_unix_domain_url): the socket path runs to a colon and the URI follows
+            // it; the Host sent is localhost
+            int colon = rest.indexOf(':', 5);
+            hostPort = colon < 0 ? rest : rest.substring(0, colon);
+            uri = colon < 0 || colon == rest.length() - 1 ? null : rest.substring(colon + 1);
+            proxyHost = "localhost";
+        } else {
+            int slash = rest.indexOf('/');
+            hostPort = slash < 0 ? rest : rest.substring(0, slash);
+            uri = slash < 0 ? null : rest.substring(slash);
+            proxyHost = hostPort;
+        }
         if (uri != null && location.isRegex()) {
             throw ConfigException.at(pass.pos(), "\"proxy_pass\" cannot have URI part in location given by regular "
                                                  + "expression, or inside named location, or inside \"if\" statement, "
@@ -86,7 +99,7 @@ public final class ProxyModule implements HttpModule {
         if (upstream == null) {
             upstream = implicitUpstream(hostPort, pass);
         }
-        return configure(upstream, config.services().balancers().of(upstream), hostPort, uri, location, config);
+        return configure(upstream, config.services().balancers().of(upstream), proxyHost, uri, location, config);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.dynup.proxy;
 
 import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,7 @@ import io.dynup.balancer.Attempt;
 import io.dynup.http.BodySink;
 import io.dynup.http.HttpDate;
 import io.dynup.http.HttpExchange;
+import io.dynup.http.Transport;
 import io.dynup.http.wire.BodyFramer;
 import io.dynup.http.wire.HeadLimits;
 import io.dynup.http.wire.HeadWriter;
@@ -30,8 +32,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -136,12 +136,11 @@ final class ProxyRequest implements BodySink {
         pooled = false;
         Bootstrap b = new Bootstrap()
                 .group(ex.eventLoop())
-                .channel(ex.channel() instanceof EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeoutMs()))
                 .handler(NoopHandler.INSTANCE);
-        b.connect(p.spec().address()).addListener((ChannelFuture f) -> guarded(() -> {
+        Transport.of(ex.eventLoop()).connect(b, p.spec().address()).addListener((ChannelFuture f) -> guarded(() -> {
             if (done) {
                 if (f.isSuccess()) {
                     f.channel().close();
@@ -153,7 +152,9 @@ final class ProxyRequest implements BodySink {
             } else if (f.cause() instanceof ConnectTimeoutException) {
                 failed(NextUpstream.TIMEOUT, "upstream timed out (110: Connection timed out) while connecting to upstream");
             } else {
-                failed(NextUpstream.ERROR, "connect() failed (" + describe(f.cause()) + ") while connecting to upstream");
+                // a unix socket connects at once, so nginx reports it from connect() itself, naming the peer
+                String call = unixPeer() ? "connect() to " + p.name() : "connect()";
+                failed(NextUpstream.ERROR, call + " failed (" + describe(f.cause()) + ") while connecting to upstream");
             }
         }));
     }
@@ -617,11 +618,20 @@ final class ProxyRequest implements BodySink {
                + ", server: " + ex.server().server().primaryName()
                + ", request: \"" + (req.refCnt() > 0 ? req.startLine() : "") + "\""
                + ", upstream: \"http://" + (peer != null ? peer.name() : cfg.upstream().name())
+               // nginx separates a unix path from the URI with a colon (ngx_http_log_error_handler)
+               + (unixPeer() ? ":" : "")
                + (req.refCnt() > 0 ? req.uri() : "") + "\""
                + (host != null ? ", host: \"" + host + "\"" : "");
     }
 
+    private boolean unixPeer() {
+        return peer != null && peer.spec().address() instanceof UnixDomainSocketAddress;
+    }
+
     private static String describe(Throwable t) {
+        if (Transport.noSocketFile(t)) {
+            return "2: No such file or directory";
+        }
         if (t instanceof ConnectException) {
             return "111: Connection refused";
         }

@@ -2,6 +2,7 @@ package io.dynup.stream;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dynup.balancer.Attempt;
+import io.dynup.http.Transport;
 import io.dynup.upstream.Peer;
 import io.dynup.upstream.PeerState;
 import io.netty.bootstrap.Bootstrap;
@@ -171,16 +173,14 @@ final class Relay extends ChannelInboundHandlerAdapter {
             return;
         }
         peerHeld = true;
-        new Bootstrap()
+        Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(owner.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeoutMs()))
-                .handler(new UpstreamSide())
-                .connect(p.spec().address())
-                .addListener((ChannelFuture f) -> guarded(() -> connected(f)));
+                .handler(new UpstreamSide());
+        owner.transport().connect(b, p.spec().address()).addListener((ChannelFuture f) -> guarded(() -> connected(f)));
     }
 
     private void connected(ChannelFuture f) {
@@ -210,7 +210,10 @@ final class Relay extends ChannelInboundHandlerAdapter {
         if (f.cause() instanceof ConnectTimeoutException) {
             logger.error("upstream timed out (110: Connection timed out) while connecting to upstream, {}", context());
         } else {
-            logger.error("connect() failed ({}) while connecting to upstream, {}", describe(f.cause()), context());
+            // a unix socket connects at once, so nginx reports it from connect() itself, naming the peer
+            logger.error("{} failed ({}) while connecting to upstream, {}",
+                         peer.spec().address() instanceof UnixDomainSocketAddress ? "connect() to " + peer.name()
+                                 : "connect()", describe(f.cause()), context());
         }
         releasePeer(true);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
@@ -406,6 +409,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
     }
 
     private static String describe(Throwable t) {
+        if (Transport.noSocketFile(t)) {
+            return "2: No such file or directory";
+        }
         if (t instanceof ConnectException) {
             return "111: Connection refused";
         }

@@ -183,8 +183,8 @@ public final class StreamServer implements AutoCloseable {
         });
     }
 
-    Class<? extends SocketChannel> socketChannel() {
-        return transport.socketChannel();
+    Transport transport() {
+        return transport;
     }
 
     /** The bound listeners (their local addresses tell the ports chosen). */
