@@ -8,13 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.UpstreamKind;
 import io.dynup.testing.Backend;
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.RawClient;
@@ -33,35 +34,13 @@ class HealthCheckIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    final Closer closer = new Closer();
     private Dynup dynup;
-    private final List<AutoCloseable> closing = new java.util.ArrayList<>();
 
-    @AfterEach
-    void stop() throws Exception {
-        if (dynup != null) {
-            dynup.close();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
-
-    /**
-     * Answers {@code /health} with 200 "ok" or, while {@code failing}, 503; other requests with its name, or
-     * while failing by closing the connection unanswered (an error the proxy retries elsewhere).
-     */
+    /** Checked on {@code /health}, answering 503 while {@code failing}. */
     private Backend backend(String name, AtomicBoolean failing) throws IOException {
-        Backend b = Backend.start((req, res) -> {
-            if (req.uri().equals("/health")) {
-                res.respond(failing.get() ? 503 : 200, failing.get() ? "down" : "ok");
-            } else if (failing.get()) {
-                res.closeAfter();
-            } else {
-                res.respond(200, name);
-            }
-        });
-        closing.add(b);
-        return b;
+        return closer.add(Backend.checked(name, "/health", 503, failing));
     }
 
     private static long dataRequests(Backend b) {
@@ -88,7 +67,7 @@ class HealthCheckIntegrationTest {
     }
 
     private void start(String upstreamBody) throws Exception {
-        dynup = Dynup.start("""
+        dynup = closer.add(Dynup.start("""
                 upstream u {
                     zone u 64k;
                 %s
@@ -97,7 +76,7 @@ class HealthCheckIntegrationTest {
                     listen 127.0.0.1:$PORT;
                     location / { proxy_pass http://u; }
                 }
-                """.formatted(upstreamBody));
+                """.formatted(upstreamBody)));
     }
 
     @Test
@@ -178,8 +157,7 @@ class HealthCheckIntegrationTest {
 
     @Test
     void aCheckThatTimesOutHoldsUpNoOtherCheck() throws Exception {
-        Backend slow = Backend.start((req, res) -> res.hangUntilClosed());
-        closing.add(slow);
+        Backend slow = closer.add(Backend.start((req, res) -> res.hangUntilClosed()));
         Backend b1 = backend("b1", new AtomicBoolean());
         start("""
                 server %s;
@@ -254,13 +232,12 @@ class HealthCheckIntegrationTest {
     @Test
     void aChunkedBodyIsMatchedWithoutItsFraming() throws Exception {
         AtomicBoolean failing = new AtomicBoolean();
-        Backend chunked = Backend.start((req, res) -> {
+        Backend chunked = closer.add(Backend.start((req, res) -> {
             res.closeAfter();
             res.raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nstatu\r\n");
             // the pattern spans the chunk boundary, and a bad chunk fails the check even though it would match
             res.raw(failing.get() ? "A\r\ns: healthyX\r\n0\r\n\r\n" : "A\r\ns: healthy\r\n0\r\n\r\n");
-        });
-        closing.add(chunked);
+        }));
         start("""
                 server %s;
                 check type=http interval=100ms timeout=1s;
@@ -278,10 +255,9 @@ class HealthCheckIntegrationTest {
 
     @Test
     void tcpChecksOnAStreamUpstream() throws Exception {
-        TcpBackend up = TcpBackend.start("up");
-        closing.add(up);
+        TcpBackend up = closer.add(TcpBackend.start("up"));
         int closed = Dynup.freePort();
-        dynup = Dynup.startConf("""
+        dynup = closer.add(Dynup.startConf("""
                 stream {
                     upstream s {
                         server %s;
@@ -289,7 +265,7 @@ class HealthCheckIntegrationTest {
                         check interval=100ms timeout=1s;
                     }
                 }
-                """.formatted(up.address(), closed), "server { listen 127.0.0.1:$PORT; return 204; }");
+                """.formatted(up.address(), closed), "server { listen 127.0.0.1:$PORT; return 204; }"));
         List<Peer> peers = dynup.upstreams().getPeers(UpstreamKind.STREAM, "s").get();
         PeerState live = peers.get(0).state();
         PeerState dead = peers.get(1).state();

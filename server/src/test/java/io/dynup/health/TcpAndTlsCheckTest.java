@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.dynup.model.UpstreamKind;
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.ScriptedBackend;
@@ -37,37 +36,23 @@ class TcpAndTlsCheckTest {
             """;
     private static final String SENT = "multi\r\ninfo replication\r\nexec\r\n";
 
+    @RegisterExtension
+    final Closer closer = new Closer();
     private Dynup dynup;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        if (dynup != null) {
-            dynup.close();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
 
     /** Answers a complete {@link #SENT} as a Redis master or replica would; the connection stays open after. */
     private static String redis(String received, String role) {
         return received.endsWith("exec\r\n") ? "+OK\r\n+QUEUED\r\n*1\r\n$11\r\nrole:" + role + "\r\n" : null;
     }
 
-    private <T extends AutoCloseable> T closing(T c) {
-        closing.add(c);
-        return c;
-    }
-
     private void startStream(String upstreamBody) throws Exception {
-        dynup = Dynup.startConf("stream {\n upstream s {\n" + upstreamBody + "\n }\n}",
-                                "server { listen 127.0.0.1:$PORT; return 204; }");
+        dynup = closer.add(Dynup.startConf("stream {\n upstream s {\n" + upstreamBody + "\n }\n}",
+                                           "server { listen 127.0.0.1:$PORT; return 204; }"));
     }
 
     private void startHttp(String upstreamBody) throws Exception {
-        dynup = Dynup.start("upstream u {\n" + upstreamBody + "\n}\n"
-                            + "server { listen 127.0.0.1:$PORT; location / { proxy_pass http://u; } }");
+        dynup = closer.add(Dynup.start("upstream u {\n" + upstreamBody + "\n}\n"
+                                       + "server { listen 127.0.0.1:$PORT; location / { proxy_pass http://u; } }"));
     }
 
     private PeerState state(UpstreamKind kind, String upstream, String peer) {
@@ -81,8 +66,8 @@ class TcpAndTlsCheckTest {
 
     @Test
     void aTcpCheckSendsItsRequestAndPassesOnlyWhenTheAnswerMatches() throws Exception {
-        ScriptedBackend master = closing(ScriptedBackend.plain(r -> redis(r, "master")));
-        ScriptedBackend replica = closing(ScriptedBackend.plain(r -> redis(r, "slave")));
+        ScriptedBackend master = closer.add(ScriptedBackend.plain(r -> redis(r, "master")));
+        ScriptedBackend replica = closer.add(ScriptedBackend.plain(r -> redis(r, "slave")));
         startStream("server %s;\nserver %s;\ncheck type=tcp interval=100ms timeout=300ms;\n%s"
                             .formatted(master.address(), replica.address(), REDIS_CHECK));
         PeerState m = state(UpstreamKind.STREAM, "s", master.address());
@@ -98,7 +83,7 @@ class TcpAndTlsCheckTest {
 
     @Test
     void aTcpCheckFailsAsSoonAsThePeerClosesBeforeTheAnswerMatches() throws Exception {
-        ScriptedBackend replica = closing(ScriptedBackend.plain(r -> redis(r, "slave")).closeAfterReply());
+        ScriptedBackend replica = closer.add(ScriptedBackend.plain(r -> redis(r, "slave")).closeAfterReply());
         // a timeout far beyond the wait: only the close can end the check
         startStream("server %s;\ncheck interval=100ms timeout=60s initial=up;\n%s".formatted(replica.address(),
                                                                                             REDIS_CHECK));
@@ -109,7 +94,7 @@ class TcpAndTlsCheckTest {
 
     @Test
     void tcpChecksWithARequestWorkInHttpUpstreams() throws Exception {
-        ScriptedBackend master = closing(ScriptedBackend.plain(r -> redis(r, "master")));
+        ScriptedBackend master = closer.add(ScriptedBackend.plain(r -> redis(r, "master")));
         startHttp("server %s;\ncheck type=tcp interval=100ms timeout=1s;\n%s".formatted(master.address(),
                                                                                          REDIS_CHECK));
         PeerState m = state(UpstreamKind.HTTP, "u", master.address());
@@ -120,8 +105,8 @@ class TcpAndTlsCheckTest {
 
     @Test
     void anSslCheckNeedsAHandshakeAndTrustsAnyCertificate() throws Exception {
-        ScriptedBackend tls = closing(ScriptedBackend.tls(r -> null));
-        TcpBackend plain = closing(TcpBackend.start("plain"));
+        ScriptedBackend tls = closer.add(ScriptedBackend.tls(r -> null));
+        TcpBackend plain = closer.add(TcpBackend.start("plain"));
         startStream("server %s;\nserver %s;\ncheck type=ssl interval=100ms timeout=1s;"
                             .formatted(tls.address(), plain.address()));
         PeerState good = state(UpstreamKind.STREAM, "s", tls.address());
@@ -134,8 +119,8 @@ class TcpAndTlsCheckTest {
 
     @Test
     void anSslCheckSendsItsRequestOverTls() throws Exception {
-        ScriptedBackend master = closing(ScriptedBackend.tls(r -> redis(r, "master")));
-        ScriptedBackend replica = closing(ScriptedBackend.tls(r -> redis(r, "slave")));
+        ScriptedBackend master = closer.add(ScriptedBackend.tls(r -> redis(r, "master")));
+        ScriptedBackend replica = closer.add(ScriptedBackend.tls(r -> redis(r, "slave")));
         startStream("server %s;\nserver %s;\ncheck type=ssl interval=100ms timeout=300ms;\n%s"
                             .formatted(master.address(), replica.address(), REDIS_CHECK));
         PeerState m = state(UpstreamKind.STREAM, "s", master.address());
@@ -149,9 +134,9 @@ class TcpAndTlsCheckTest {
 
     @Test
     void sslWithARequestUriIsAnHttpsCheck() throws Exception {
-        ScriptedBackend ok = closing(ScriptedBackend.tls(r -> r.endsWith("\r\n\r\n")
+        ScriptedBackend ok = closer.add(ScriptedBackend.tls(r -> r.endsWith("\r\n\r\n")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nhealthy" : null));
-        ScriptedBackend failing = closing(ScriptedBackend.tls(r -> r.endsWith("\r\n\r\n")
+        ScriptedBackend failing = closer.add(ScriptedBackend.tls(r -> r.endsWith("\r\n\r\n")
                 ? "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 7\r\n\r\nhealthy" : null));
         startHttp("""
                 server %s;

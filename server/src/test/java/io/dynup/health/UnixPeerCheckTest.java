@@ -9,16 +9,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.UpstreamKind;
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.RawClient;
@@ -39,22 +39,16 @@ class UnixPeerCheckTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private Dynup dynup;
 
+    /** Runs before the closer: the backends that come back are started while dynup runs, yet must outlive it. */
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (dynup != null) {
             dynup.close();
         }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closing.add(c);
-        return c;
     }
 
     private PeerState state(UpstreamKind kind, String upstream, String peer) {
@@ -86,7 +80,7 @@ class UnixPeerCheckTest {
         assertThat(s.health()).isEqualTo(HealthStatus.UNHEALTHY);
         Files.delete(sock);
 
-        UnixBackend again = closing(UnixBackend.echo(sock, "s"));
+        UnixBackend again = closer.add(UnixBackend.echo(sock, "s"));
         await().atMost(WAIT).until(() -> s.health() == HealthStatus.HEALTHY);
         assertThat(again.accepted()).isGreaterThanOrEqualTo(1);
     }
@@ -117,14 +111,14 @@ class UnixPeerCheckTest {
         await().atMost(WAIT).until(() -> s.health() == HealthStatus.UNHEALTHY);
         assertThat(RawClient.get(dynup.port(), "t", "/").status()).isEqualTo(502);
 
-        closing(UnixBackend.http(sock, "back"));
+        closer.add(UnixBackend.http(sock, "back"));
         await().atMost(WAIT).until(() -> s.health() == HealthStatus.HEALTHY);
         assertThat(RawClient.get(dynup.port(), "t", "/").text()).isEqualTo("back");
     }
 
     @Test
     void aUnixPeerAddedAtRunTimeIsChecked() throws Exception {
-        UnixBackend late = closing(UnixBackend.http(dir.resolve("late.sock"), "late"));
+        UnixBackend late = closer.add(UnixBackend.http(dir.resolve("late.sock"), "late"));
         dynup = Dynup.start("""
                 upstream u {
                     zone u 64k;

@@ -8,18 +8,18 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.LogCapture;
 import io.dynup.testing.TcpBackend;
@@ -46,18 +46,8 @@ class TransportTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private EventLoopGroup group;
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     static List<Transport> transports() {
         return Epoll.isAvailable() ? List.of(Transport.EPOLL, Transport.NIO) : List.of(Transport.NIO);
@@ -65,7 +55,8 @@ class TransportTest {
 
     /** Connects as the data plane does and returns the channel; what it reads goes to {@code received}. */
     private Channel connect(Transport t, SocketAddress address, BlockingQueue<String> received) throws Exception {
-        group = t.newGroup(1, "transport-test");
+        EventLoopGroup group = t.newGroup(1, "transport-test");
+        closer.add(() -> group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync());
         Bootstrap b = new Bootstrap().group(group)
                 .option(ChannelOption.AUTO_READ, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -99,8 +90,7 @@ class TransportTest {
     @ParameterizedTest
     @MethodSource("transports")
     void aUnixPeerGetsADomainSocketOfTheTransport(Transport t) throws Exception {
-        UnixBackend backend = UnixBackend.echo(dir.resolve("echo.sock"), "u");
-        closing.add(backend);
+        UnixBackend backend = closer.add(UnixBackend.echo(dir.resolve("echo.sock"), "u"));
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(backend.path());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         Channel ch = connect(t, address, received);
@@ -116,8 +106,7 @@ class TransportTest {
     @ParameterizedTest
     @MethodSource("transports")
     void aTcpPeerKeepsItsTcpOptions(Transport t) throws Exception {
-        TcpBackend backend = TcpBackend.start("t");
-        closing.add(backend);
+        TcpBackend backend = closer.add(TcpBackend.start("t"));
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         Channel ch = connect(t, new InetSocketAddress(InetAddress.getLoopbackAddress(), backend.port()), received);
         assertThat(ch).isInstanceOf(t.socketChannel());

@@ -6,16 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.dynup.model.UpstreamKind;
 import io.dynup.testing.Backend;
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.RawClient;
@@ -99,35 +98,13 @@ class RestyHealthcheckIntegrationTest {
             }
             """;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private Dynup dynup;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (dynup != null) {
-            dynup.close();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
-
-    /**
-     * Answers {@code /status} with 200, or 500 while {@code failing}; other requests with its name, or while
-     * failing by closing the connection unanswered (an error the proxy retries on another peer).
-     */
+    /** Checked on {@code /status}, answering 500 while {@code failing}. */
     private Backend backend(String name, AtomicBoolean failing) throws IOException {
-        Backend b = Backend.start((req, res) -> {
-            if (req.uri().equals("/status")) {
-                res.respond(failing.get() ? 500 : 200, failing.get() ? "failing" : "ok");
-            } else if (failing.get()) {
-                res.closeAfter();
-            } else {
-                res.respond(200, name);
-            }
-        });
-        closing.add(b);
-        return b;
+        return closer.add(Backend.checked(name, "/status", 500, failing));
     }
 
     private static long traffic(Backend b) {
@@ -156,7 +133,8 @@ class RestyHealthcheckIntegrationTest {
         Backend a = backend("a", new AtomicBoolean());
         Backend b = backend("b", failing);
         Backend c = backend("c", new AtomicBoolean());
-        dynup = Dynup.startConf("worker_processes 4;", SYNOPSIS.formatted(a.address(), b.address(), c.address()));
+        dynup = closer.add(Dynup.startConf("worker_processes 4;",
+                                           SYNOPSIS.formatted(a.address(), b.address(), c.address())));
         Upstream foo = dynup.upstreams().registry().find(UpstreamKind.HTTP, "foo.com");
 
         // init_worker_by_lua runs on each worker's loop as it starts

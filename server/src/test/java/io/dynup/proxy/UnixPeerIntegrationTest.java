@@ -14,14 +14,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dynup.model.PeerUpdate;
 import io.dynup.model.UpstreamKind;
 import io.dynup.testing.Backend;
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.LogCapture;
@@ -41,26 +42,12 @@ class UnixPeerIntegrationTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private Dynup dynup;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (dynup != null) {
-            dynup.close();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closing.add(c);
-        return c;
-    }
-
     private void start(String upstreams) throws Exception {
-        dynup = Dynup.start("""
+        dynup = closer.add(Dynup.start("""
                 log_format up "$upstream_addr $upstream_status";
                 %s
                 server {
@@ -77,7 +64,7 @@ class UnixPeerIntegrationTest {
                         }
                     }
                 }
-                """.formatted(upstreams, dir.resolve("access.log")));
+                """.formatted(upstreams, dir.resolve("access.log"))));
     }
 
     private List<String> awaitLog(int n) {
@@ -92,7 +79,7 @@ class UnixPeerIntegrationTest {
 
     @Test
     void getAndPostGoThroughOneKeptUnixConnection() throws Exception {
-        UnixBackend app = closing(UnixBackend.http(dir.resolve("app.sock"), "app"));
+        UnixBackend app = closer.add(UnixBackend.http(dir.resolve("app.sock"), "app"));
         start("upstream u { server %s; keepalive 4; }".formatted(app.address()));
         try (RawClient c = RawClient.connect(dynup.port())) {
             c.send("GET /a HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -113,8 +100,8 @@ class UnixPeerIntegrationTest {
 
     @Test
     void tcpAndUnixPeersTakeTurns() throws Exception {
-        Backend tcp = closing(Backend.text("tcp"));
-        UnixBackend unix = closing(UnixBackend.http(dir.resolve("u.sock"), "unix"));
+        Backend tcp = closer.add(Backend.text("tcp"));
+        UnixBackend unix = closer.add(UnixBackend.http(dir.resolve("u.sock"), "unix"));
         start("upstream u { server %s; server %s; keepalive 4; }".formatted(tcp.address(), unix.address()));
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -129,7 +116,7 @@ class UnixPeerIntegrationTest {
     @Test
     void aMissingSocketFailsOverAndIsLoggedAsNginxDoes() throws Exception {
         Path missing = dir.resolve("gone.sock");
-        Backend tcp = closing(Backend.text("tcp"));
+        Backend tcp = closer.add(Backend.text("tcp"));
         start("upstream u { server unix:%s; server %s; }".formatted(missing, tcp.address()));
         try (LogCapture log = LogCapture.of(ProxyRequest.class)) {
             // the unix peer comes first, fails at once, and the request goes on to the tcp one
@@ -159,14 +146,14 @@ class UnixPeerIntegrationTest {
 
     @Test
     void proxyPassTakesAUnixUrlAsNginxDoes() throws Exception {
-        UnixBackend app = closing(UnixBackend.http(dir.resolve("direct.sock"), "direct"));
-        dynup = Dynup.start("""
+        UnixBackend app = closer.add(UnixBackend.http(dir.resolve("direct.sock"), "direct"));
+        dynup = closer.add(Dynup.start("""
                 server {
                     listen 127.0.0.1:$PORT;
                     location /a/ { proxy_pass http://%1$s:/inner/; }
                     location /b/ { proxy_pass http://%1$s; }
                 }
-                """.formatted(app.address()));
+                """.formatted(app.address())));
         assertThat(RawClient.get(dynup.port(), "t", "/a/x?q=1").text()).isEqualTo("direct");
         assertThat(RawClient.get(dynup.port(), "t", "/b/y").text()).isEqualTo("direct");
         // the path ends at the colon, the URI part replaces the location's prefix; the Host is localhost
@@ -176,7 +163,7 @@ class UnixPeerIntegrationTest {
 
     @Test
     void aUnixPeerAddedAtRunTimeIsReachedAndShownAsConfigured() throws Exception {
-        UnixBackend late = closing(UnixBackend.http(dir.resolve("late.sock"), "late"));
+        UnixBackend late = closer.add(UnixBackend.http(dir.resolve("late.sock"), "late"));
         start("upstream u { zone u 64k; }");
         assertThat(RawClient.get(dynup.port(), "t", "/").status()).isEqualTo(502);
         assertThat(dynup.upstreams().addPeer(UpstreamKind.HTTP, "u", late.address(), false, PeerUpdate.NONE).ok())

@@ -13,14 +13,14 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.dynup.server.DynupServer;
 import io.dynup.server.TestConfigs;
+import io.dynup.testing.Closer;
 import io.dynup.testing.DataPlaneChecks;
 import io.dynup.testing.Dynup;
 import io.dynup.testing.LogCapture;
@@ -33,38 +33,23 @@ class UnixStreamIntegrationTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private int port;
-    private DynupServer dynup;
 
     @BeforeEach
     void port() throws Exception {
         port = Dynup.freePort();
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (dynup != null) {
-            dynup.close();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closing.add(c);
-        return c;
-    }
-
     private void start(String servers) throws Exception {
-        dynup = TestConfigs.start("events {}\nstream {\n upstream u {\n" + servers + "\n }\n server {\n  listen 127.0.0.1:"
-                                  + port + ";\n  proxy_pass u;\n }\n}\n");
+        closer.add(TestConfigs.start("events {}\nstream {\n upstream u {\n" + servers
+                                     + "\n }\n server {\n  listen 127.0.0.1:" + port + ";\n  proxy_pass u;\n }\n}\n"));
     }
 
     @Test
     void bytesComeBackExactlyAndAHalfCloseStillCarriesTheAnswer() throws Exception {
-        UnixBackend echo = closing(UnixBackend.echo(dir.resolve("echo.sock"), "u"));
+        UnixBackend echo = closer.add(UnixBackend.echo(dir.resolve("echo.sock"), "u"));
         start("server " + echo.address() + ";");
         byte[] payload = new byte[4 << 20];
         new Random(7).nextBytes(payload);
@@ -91,9 +76,9 @@ class UnixStreamIntegrationTest {
 
     @Test
     void proxyPassReachesAUnixSocketWithoutAnUpstream() throws Exception {
-        UnixBackend echo = closing(UnixBackend.echo(dir.resolve("direct.sock"), "direct"));
-        dynup = TestConfigs.start("events {}\nstream {\n server {\n  listen 127.0.0.1:" + port + ";\n  proxy_pass "
-                                  + echo.address() + ";\n }\n}\n");
+        UnixBackend echo = closer.add(UnixBackend.echo(dir.resolve("direct.sock"), "direct"));
+        closer.add(TestConfigs.start("events {}\nstream {\n server {\n  listen 127.0.0.1:" + port + ";\n  proxy_pass "
+                                     + echo.address() + ";\n }\n}\n"));
         try (StreamClient c = StreamClient.connect(port)) {
             assertThat(c.readLine()).isEqualTo("direct");
             assertThat(c.echo("hello")).isEqualTo("hello");
@@ -102,8 +87,8 @@ class UnixStreamIntegrationTest {
 
     @Test
     void tcpAndUnixPeersTakeTurns() throws Exception {
-        TcpBackend tcp = closing(TcpBackend.start("t"));
-        UnixBackend unix = closing(UnixBackend.echo(dir.resolve("u.sock"), "u"));
+        TcpBackend tcp = closer.add(TcpBackend.start("t"));
+        UnixBackend unix = closer.add(UnixBackend.echo(dir.resolve("u.sock"), "u"));
         start("server " + tcp.address() + ";\nserver " + unix.address() + ";");
         List<String> greetings = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

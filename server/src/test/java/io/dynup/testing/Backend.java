@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -175,6 +176,25 @@ public final class Backend implements AutoCloseable {
     /** A backend answering every request with 200 and {@code body}. */
     public static Backend text(String body) throws IOException {
         return start((req, res) -> res.respond(200, body));
+    }
+
+    /**
+     * A backend behind health checks: answers {@code checkPath} with 200 "ok", or while {@code failing} with
+     * {@code failStatus} "failing"; any other request with its {@code name}, or while failing by closing the
+     * connection unanswered (an error the proxy retries on another peer).
+     */
+    public static Backend checked(String name, String checkPath, int failStatus, AtomicBoolean failing)
+            throws IOException {
+        return start((req, res) -> {
+            boolean fails = failing.get();
+            if (req.uri().equals(checkPath)) {
+                res.respond(fails ? failStatus : 200, fails ? "failing" : "ok");
+            } else if (fails) {
+                res.closeAfter();
+            } else {
+                res.respond(200, name);
+            }
+        });
     }
 
     public int port() {
