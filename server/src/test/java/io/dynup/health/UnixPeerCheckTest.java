@@ -30,7 +30,8 @@ import io.dynup.upstream.PeerState;
 /**
  * Health checks of {@code server unix:/path} peers, with real unix sockets under a temporary directory: tcp and
  * http checks pass while the socket answers, fail once its server is gone (the file removed, or left with
- * nothing listening), and pass again when it is back; a unix peer added at run time is checked. Checks run every 100ms; the tests wait for states.
+ * nothing listening), and pass again when it is back; a unix peer added at run time is checked. Checks run every
+ * 100ms; the tests wait for states.
  */
 @ExtendWith(DataPlaneChecks.class)
 class UnixPeerCheckTest {

@@ -94,7 +94,8 @@ class TransportTest {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(backend.path());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         Channel ch = connect(t, address, received);
-        assertThat(ch).isInstanceOf(t == Transport.EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class);
+        assertThat(ch).isInstanceOf(t == Transport.EPOLL ? EpollDomainSocketChannel.class
+                : NioDomainSocketChannel.class);
         assertThat(Transport.of(ch.eventLoop())).isEqualTo(t);
         // a kept health-check connection is recognised by its remote address
         assertThat(t.remote(address)).isEqualTo(ch.remoteAddress());
