@@ -467,7 +467,8 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
 
     private int ngxWrite(Lua l, LuaRequest r) {
         outputPhase(r);
-        ByteBuffer buf = l.toBuffer(1);
+        // a view of the Lua string, valid while it is on the stack (toBuffer would allocate a direct buffer)
+        ByteBuffer buf = l.toDirectBuffer(1);
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
         String err = r.write(bytes);
