@@ -1,6 +1,7 @@
 package io.dynup.lua;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,9 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
 
     /** OpenResty's lua_max_pending_timers default. */
     static final int MAX_PENDING_TIMERS = 1024;
+
+    /** Coroutines kept for reuse at most: the peak of entry threads in flight, bounded. */
+    static final int MAX_IDLE_THREADS = 128;
 
     private static final LuaOutput NO_OUTPUT = new LuaOutput() {
         @Override
@@ -71,6 +75,11 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
     private boolean exiting;
     private long timerSeq;
     private final Set<Long> pendingTimers = new LinkedHashSet<>();
+    /**
+     * Entry-thread coroutines whose chunk returned, ready for the next entry thread: a new one costs luajava a
+     * Java record, an id and a registry slot, and LuaJIT a stack, which reuse saves on every request.
+     */
+    private final ArrayDeque<EntryThread> idleThreads = new ArrayDeque<>();
 
     public LuaVm() {
         this.owner = Thread.currentThread();
@@ -277,6 +286,12 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
         return running;
     }
 
+    /** Coroutines kept for reuse by the next entry threads. */
+    int idleThreads() {
+        checkThread();
+        return idleThreads.size();
+    }
+
     /** Timers waiting to run. */
     public int pendingTimers() {
         checkThread();
@@ -312,6 +327,7 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
             closed = true;
             chunks.clear();
             pendingTimers.clear();
+            idleThreads.clear();
             lua.close();
         }
     }
@@ -362,6 +378,39 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
         }
         if (closed) {
             throw new IllegalStateException("LuaVm is closed");
+        }
+    }
+
+    /** A coroutine held by the registry (so Lua's GC leaves it alone) for an entry thread to run a chunk in. */
+    record EntryThread(Lua lua, int ref) {
+    }
+
+    /** An idle coroutine, else a new one. */
+    EntryThread entryThread() {
+        EntryThread t = idleThreads.pollLast();
+        if (t != null) {
+            return t;
+        }
+        Lua thread = lua.newThread();
+        return new EntryThread(thread, lua.ref());
+    }
+
+    /**
+     * The entry thread is done with {@code t}. A coroutine whose chunk returned is dead to Lua but, unlike one
+     * that failed or is suspended, can run a new function from its empty stack: it is kept for the next entry
+     * thread. Any other is released with luajava's record of it.
+     */
+    void endEntryThread(EntryThread t, boolean returned) {
+        if (closed) {
+            // the state and every coroutine in it are gone
+            return;
+        }
+        if (returned && idleThreads.size() < MAX_IDLE_THREADS) {
+            t.lua().setTop(0);
+            idleThreads.addLast(t);
+        } else {
+            lua.unref(t.ref());
+            t.lua().close();
         }
     }
 
