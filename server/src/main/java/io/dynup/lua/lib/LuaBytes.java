@@ -51,6 +51,16 @@ final class LuaBytes {
         return push(lua, s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** How many bytes {@code s} is once pushed: JNI's modified UTF-8 (U+0000 in two bytes, no 4-byte forms). */
+    static int jniLength(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c != 0 && c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        }
+        return n;
+    }
+
     static String hex(byte[] bytes) {
         char[] out = new char[bytes.length * 2];
         for (int i = 0; i < bytes.length; i++) {
