@@ -79,9 +79,9 @@ final class DynamicUpstreamLib {
      * The peers as one string, which the Lua half unpacks into the reference's peer tables: one JNI crossing
      * instead of two or three per field. The count, then per peer: server and name, weight, max_conns, conns,
      * max_fails, fail_timeout, backup, down, then whether active checks judged the peer and if so its health
-     * (status, fall_total, rise_total, last_failure in seconds since the epoch, as ngx.time() counts). Numbers
-     * end with {@code ;}, booleans are 1 or 0, texts are {@code <length>:<text>}, the length in the bytes Lua
-     * receives (JNI's modified UTF-8).
+     * (status, fall_total, rise_total, last_failure in seconds since the epoch, as ngx.time() counts). Numbers,
+     * all non-negative integers, end with {@code ;}; booleans are 1 or 0; texts are {@code <length>:<text>}, the
+     * length in the bytes Lua receives (JNI's modified UTF-8).
      */
     static String pack(List<Peer> peers) {
         StringBuilder b = new StringBuilder(8 + 96 * peers.size());

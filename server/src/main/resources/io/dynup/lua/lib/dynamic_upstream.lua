@@ -2,8 +2,8 @@
 -- makes them (a wrong count is an error result, a wrong type a raised error), then one Java call.
 -- Receives the Java operations of one namespace (http or stream); returns the module table.
 local jupstreams, jpeers, jadd, jremove, jupdate, jcurrent = ...
-local select, type, error, tostring, tonumber = select, type, error, tostring, tonumber
-local find, sub = string.find, string.sub
+local select, type, error, tostring = select, type, error, tostring
+local byte, sub = string.byte, string.sub
 local new_tab = require "table.new"
 
 local function check_count(n, expected, message)
@@ -27,16 +27,22 @@ function _M.get_upstreams(...)
 end
 
 -- the peer list comes packed in one string (DynamicUpstreamLib.pack): a number ends with ";", a text is
--- "<length>:<bytes>"; each returns its value and the index after it
+-- "<length>:<bytes>". Read byte by byte, which LuaJIT compiles and which makes no garbage strings: digits are
+-- below 58, ":" is 58 and ";" 59. Each returns its value and the index after it.
 local function num(s, i)
-    local e = find(s, ";", i, true)
-    return tonumber(sub(s, i, e - 1)), e + 1
+    local v, b = 0, byte(s, i)
+    while b < 58 do
+        v = v * 10 + b - 48
+        i = i + 1
+        b = byte(s, i)
+    end
+    return v, i + 1
 end
 
 local function text(s, i)
-    local c = find(s, ":", i, true)
-    local e = c + tonumber(sub(s, i, c - 1))
-    return sub(s, c + 1, e), e + 1
+    local n
+    n, i = num(s, i)
+    return sub(s, i, i + n - 1), i + n
 end
 
 -- every peer table sized and filled in one fixed order, so pairs() lists its fields the same way every time
