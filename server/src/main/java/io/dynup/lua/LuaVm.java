@@ -20,6 +20,7 @@ import io.dynup.lua.lib.LibraryHost;
 import party.iroiro.luajava.JFunction;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.luajit.LuaJit;
+import party.iroiro.luajava.luajit.LuaJitConsts;
 import party.iroiro.luajava.luajit.LuaJitNatives;
 
 /**
@@ -406,7 +407,14 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
             return;
         }
         if (returned && idleThreads.size() < MAX_IDLE_THREADS) {
-            t.lua().setTop(0);
+            Lua co = t.lua();
+            co.setTop(0);
+            // the chunk may have given its coroutine other globals (setfenv(0, env)); the next one starts with
+            // those a new coroutine would get, the main state's
+            LuaJitNatives c = (LuaJitNatives) lua.getLuaNatives();
+            c.lua_pushvalue(lua.getPointer(), LuaJitConsts.LUA_GLOBALSINDEX);
+            c.lua_xmove(lua.getPointer(), co.getPointer(), 1);
+            c.lua_replace(co.getPointer(), LuaJitConsts.LUA_GLOBALSINDEX);
             idleThreads.addLast(t);
         } else {
             lua.unref(t.ref());

@@ -244,6 +244,13 @@ class LuaVmTest {
         assertThat(vm.idleThreads()).isEqualTo(1);
         assertThat(subThreads()).hasSize(1);
 
+        // globals a chunk gave its coroutine do not reach the next entry thread on it
+        Recorder env = new Recorder();
+        vm.request(vm.chunk("content_by_lua(nginx.conf:5)", "setfenv(0, {ngx = ngx}) ngx.print('set')"), env,
+                   scheduler).start();
+        assertThat(env.body()).isEqualTo("set");
+        assertThat(run("ngx.print(type(loadstring('return string')()))").body()).isEqualTo("table");
+
         // as many kept as were in flight at once, up to a bound
         List<Recorder> outs = new ArrayList<>();
         LuaChunk sleeps = vm.chunk("content_by_lua(nginx.conf:4)", "ngx.sleep(0.1) ngx.print('x')");
