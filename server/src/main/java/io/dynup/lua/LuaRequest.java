@@ -2,6 +2,7 @@ package io.dynup.lua;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,8 @@ import party.iroiro.luajava.Lua;
  * One request's run of a chunk: a coroutine on its worker's {@link LuaVm} (OpenResty's entry thread). Output
  * goes to a {@link LuaOutput}; {@code ngx.sleep} suspends the coroutine and a {@link LuaScheduler} task resumes
  * it, so suspended requests cost no thread. When the coroutine ends (normally, by {@code ngx.exit}, by error,
- * or by {@link #cancel()}) it is released at once: its registry reference and luajava's thread record go.
+ * or by {@link #cancel()}) it is released at once: a coroutine whose chunk returned goes back to the VM for the
+ * next entry thread, any other is freed with its registry reference and luajava's thread record.
  *
  * <p>The same class runs every kind of Lua entry thread ({@link LuaPhase}): request phases, timers and
  * {@code init_worker_by_lua}; the phase decides which parts of the API work.
@@ -30,8 +32,7 @@ public final class LuaRequest {
     private final LuaPhase phase;
     private final @Nullable LuaHttpRequest http;
     private final LuaResponse response;
-    private @Nullable Lua thread;
-    private int threadRef;
+    private LuaVm.@Nullable EntryThread entry;
     /** Coroutines created by the script that called into Java (luajava keeps a record of each). */
     private @Nullable List<Lua> adopted;
     private boolean done;
@@ -61,13 +62,12 @@ public final class LuaRequest {
     /** Runs the chunk with {@code nargs} arguments pushed by {@code args}. */
     void start(@Nullable Consumer<Lua> args, int nargs) {
         vm.checkThread();
-        if (thread != null || done) {
+        if (entry != null || done) {
             throw new IllegalStateException("request already started");
         }
-        Lua main = vm.main();
-        Lua t = main.newThread();
-        threadRef = main.ref();
-        thread = t;
+        LuaVm.EntryThread e = vm.entryThread();
+        Lua t = e.lua();
+        entry = e;
         vm.started();
         t.refGet(chunk.ref);
         if (args != null) {
@@ -122,7 +122,7 @@ public final class LuaRequest {
     public void cancel() {
         vm.checkThread();
         if (!done) {
-            release();
+            release(false);
         }
     }
 
@@ -135,7 +135,7 @@ public final class LuaRequest {
             return;
         }
         vm.checkThread();
-        Lua t = thread;
+        Lua t = Objects.requireNonNull(entry).lua();
         boolean yielded;
         exited = false;
         exitStatus = -1;
@@ -152,17 +152,17 @@ public final class LuaRequest {
         }
         int status = response.status;
         if (!yielded) {
-            end(status == 0 ? 200 : status);
+            end(status == 0 ? 200 : status, true);
             return;
         }
         t.setTop(0);
         if (exited && exitStatus < 0) {
             // ngx.exit(ngx.ERROR): nginx terminates the request, the connection closes
-            release();
+            release(false);
             output.abort();
         } else if (exited) {
             // ngx.exit: >= 200 is the response status (if the head is not out yet), else the current one
-            end(exitStatus >= 200 ? exitStatus : status == 0 ? 200 : status);
+            end(exitStatus >= 200 ? exitStatus : status == 0 ? 200 : status, false);
         } else {
             output.suspended();
             if (!waiting) {
@@ -178,7 +178,7 @@ public final class LuaRequest {
         try {
             Lua main = vm.main();
             main.refGet(vm.abortReportRef());
-            main.refGet(threadRef);
+            main.refGet(Objects.requireNonNull(entry).ref());
             main.push(message == null ? "unknown error" : message);
             main.pCall(2, 1);
             report = main.toString(-1);
@@ -195,25 +195,25 @@ public final class LuaRequest {
             LOG.error("lua entry thread aborted: runtime error: {}", report);
         }
         if (response.headSent) {
-            release();
+            release(false);
             output.abort();
         } else {
-            end(500);
+            end(500, false);
         }
     }
 
-    private void end(int finalStatus) {
-        release();
+    /** @param returned whether the chunk returned (its coroutine can be reused) */
+    private void end(int finalStatus, boolean returned) {
+        release(returned);
         output.finish(response.headSent ? response.status : finalStatus);
     }
 
-    private void release() {
+    private void release(boolean returned) {
         done = true;
-        Lua t = thread;
-        thread = null;
-        if (t != null) {
-            vm.main().unref(threadRef);
-            t.close();
+        LuaVm.EntryThread e = entry;
+        entry = null;
+        if (e != null) {
+            vm.endEntryThread(e, returned);
             vm.ended();
         }
         List<Lua> a = adopted;
@@ -227,7 +227,8 @@ public final class LuaRequest {
     }
 
     @Nullable Lua thread() {
-        return thread;
+        LuaVm.EntryThread e = entry;
+        return e == null ? null : e.lua();
     }
 
     void adopted(Lua l) {

@@ -1,6 +1,7 @@
 package io.dynup.lua;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import io.dynup.lua.lib.LibraryHost;
 import party.iroiro.luajava.JFunction;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.luajit.LuaJit;
+import party.iroiro.luajava.luajit.LuaJitConsts;
 import party.iroiro.luajava.luajit.LuaJitNatives;
 
 /**
@@ -35,6 +37,9 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
 
     /** OpenResty's lua_max_pending_timers default. */
     static final int MAX_PENDING_TIMERS = 1024;
+
+    /** Coroutines kept for reuse at most: the peak of entry threads in flight, bounded. */
+    static final int MAX_IDLE_THREADS = 128;
 
     private static final LuaOutput NO_OUTPUT = new LuaOutput() {
         @Override
@@ -71,6 +76,11 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
     private boolean exiting;
     private long timerSeq;
     private final Set<Long> pendingTimers = new LinkedHashSet<>();
+    /**
+     * Entry-thread coroutines whose chunk returned, ready for the next entry thread: a new one costs luajava a
+     * Java record, an id and a registry slot, and LuaJIT a stack, which reuse saves on every request.
+     */
+    private final ArrayDeque<EntryThread> idleThreads = new ArrayDeque<>();
 
     public LuaVm() {
         this.owner = Thread.currentThread();
@@ -277,6 +287,12 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
         return running;
     }
 
+    /** Coroutines kept for reuse by the next entry threads. */
+    int idleThreads() {
+        checkThread();
+        return idleThreads.size();
+    }
+
     /** Timers waiting to run. */
     public int pendingTimers() {
         checkThread();
@@ -312,6 +328,7 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
             closed = true;
             chunks.clear();
             pendingTimers.clear();
+            idleThreads.clear();
             lua.close();
         }
     }
@@ -362,6 +379,46 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
         }
         if (closed) {
             throw new IllegalStateException("LuaVm is closed");
+        }
+    }
+
+    /** A coroutine held by the registry (so Lua's GC leaves it alone) for an entry thread to run a chunk in. */
+    record EntryThread(Lua lua, int ref) {
+    }
+
+    /** An idle coroutine, else a new one. */
+    EntryThread entryThread() {
+        EntryThread t = idleThreads.pollLast();
+        if (t != null) {
+            return t;
+        }
+        Lua thread = lua.newThread();
+        return new EntryThread(thread, lua.ref());
+    }
+
+    /**
+     * The entry thread is done with {@code t}. A coroutine whose chunk returned is dead to Lua but, unlike one
+     * that failed or is suspended, can run a new function from its empty stack: it is kept for the next entry
+     * thread. Any other is released with luajava's record of it.
+     */
+    void endEntryThread(EntryThread t, boolean returned) {
+        if (closed) {
+            // the state and every coroutine in it are gone
+            return;
+        }
+        if (returned && idleThreads.size() < MAX_IDLE_THREADS) {
+            Lua co = t.lua();
+            co.setTop(0);
+            // the chunk may have given its coroutine other globals (setfenv(0, env)); the next one starts with
+            // those a new coroutine would get, the main state's
+            LuaJitNatives c = (LuaJitNatives) lua.getLuaNatives();
+            c.lua_pushvalue(lua.getPointer(), LuaJitConsts.LUA_GLOBALSINDEX);
+            c.lua_xmove(lua.getPointer(), co.getPointer(), 1);
+            c.lua_replace(co.getPointer(), LuaJitConsts.LUA_GLOBALSINDEX);
+            idleThreads.addLast(t);
+        } else {
+            lua.unref(t.ref());
+            t.lua().close();
         }
     }
 
@@ -467,7 +524,8 @@ public final class LuaVm implements AutoCloseable, LibraryHost {
 
     private int ngxWrite(Lua l, LuaRequest r) {
         outputPhase(r);
-        ByteBuffer buf = l.toBuffer(1);
+        // a view of the Lua string, valid while it is on the stack (toBuffer would allocate a direct buffer)
+        ByteBuffer buf = l.toDirectBuffer(1);
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
         String err = r.write(bytes);

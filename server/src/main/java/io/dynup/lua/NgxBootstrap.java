@@ -97,8 +97,18 @@ final class NgxBootstrap {
             end
 
             local function output(fname, newline, ...)
+                local nargs = select("#", ...)
+                if nargs == 1 then
+                    -- the common ngx.say("text"): no table to flatten into
+                    local v = ...
+                    if type(v) == "string" then
+                        local err = jwrite(newline and v .. "\\n" or v)
+                        if err then return nil, err end
+                        return 1
+                    end
+                end
                 local buf, n = {}, 0
-                for i = 1, select("#", ...) do
+                for i = 1, nargs do
                     local err
                     n, err = flatten(buf, n, (select(i, ...)), fname, i)
                     if not n then error(err, 3) end

@@ -7,8 +7,10 @@ import party.iroiro.luajava.Lua;
 
 /**
  * Lua strings are bytes; luajava's string calls go through JNI's modified UTF-8, which neither keeps every byte
- * nor takes every byte. Strings cross as bytes here: in through {@link Lua#toBuffer}, out either as they are
- * (ASCII without NUL, which JNI passes unchanged) or hex-encoded for the Lua half to decode.
+ * nor takes every byte. Strings cross as bytes here: in through {@link Lua#toDirectBuffer} (a view of the Lua
+ * string itself, copied at once: {@link Lua#toBuffer} would allocate a direct buffer with a cleaner per call),
+ * out either as they are (ASCII without NUL, which JNI passes unchanged) or hex-encoded for the Lua half to
+ * decode.
  */
 final class LuaBytes {
 
@@ -17,7 +19,7 @@ final class LuaBytes {
 
     /** The bytes of the string (or number, as Lua converts it) at {@code index}. */
     static byte[] bytes(Lua lua, int index) {
-        ByteBuffer buf = lua.toBuffer(index);
+        ByteBuffer buf = lua.toDirectBuffer(index);
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
         return bytes;
@@ -47,6 +49,16 @@ final class LuaBytes {
 
     static boolean pushLatin1(Lua lua, String s) {
         return push(lua, s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** How many bytes {@code s} is once pushed: JNI's modified UTF-8 (U+0000 in two bytes, no 4-byte forms). */
+    static int jniLength(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c != 0 && c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        }
+        return n;
     }
 
     static String hex(byte[] bytes) {

@@ -3,6 +3,8 @@
 -- Receives the Java operations of one namespace (http or stream); returns the module table.
 local jupstreams, jpeers, jadd, jremove, jupdate, jcurrent = ...
 local select, type, error, tostring = select, type, error, tostring
+local byte, sub = string.byte, string.sub
+local new_tab = require "table.new"
 
 local function check_count(n, expected, message)
     if n ~= expected then return message end
@@ -24,10 +26,61 @@ function _M.get_upstreams(...)
     return jupstreams()
 end
 
+-- the peer list comes packed in one string (DynamicUpstreamLib.pack): a number ends with ";", a text is
+-- "<length>:<bytes>". Read byte by byte, which LuaJIT compiles and which makes no garbage strings: digits are
+-- below 58, ":" is 58 and ";" 59. Each returns its value and the index after it.
+local function num(s, i)
+    local v, b = 0, byte(s, i)
+    while b < 58 do
+        v = v * 10 + b - 48
+        i = i + 1
+        b = byte(s, i)
+    end
+    return v, i + 1
+end
+
+local function text(s, i)
+    local n
+    n, i = num(s, i)
+    return sub(s, i, i + n - 1), i + n
+end
+
+-- every peer table sized and filled in one fixed order, so pairs() lists its fields the same way every time
+local function unpack_peers(ok, packed, err)
+    if not ok then return ok, packed, err end
+    local n, i = num(packed, 1)
+    local peers = new_tab(n, 0)
+    for k = 1, n do
+        local p, flag = new_tab(0, 9), nil
+        p.server, i = text(packed, i)
+        p.name, i = text(packed, i)
+        p.weight, i = num(packed, i)
+        p.max_conns, i = num(packed, i)
+        p.conns, i = num(packed, i)
+        p.max_fails, i = num(packed, i)
+        p.fail_timeout, i = num(packed, i)
+        flag, i = num(packed, i)
+        p.backup = flag == 1
+        flag, i = num(packed, i)
+        if flag == 1 then p.down = true end
+        flag, i = num(packed, i)
+        if flag == 1 then
+            local h = new_tab(0, 4)
+            h.status, i = text(packed, i)
+            h.fall_total, i = num(packed, i)
+            h.rise_total, i = num(packed, i)
+            h.last_failure, i = num(packed, i)
+            p.health = h
+        end
+        peers[k] = p
+    end
+    return true, peers, nil
+end
+
 local function lister(fname, which)
     _M[fname] = function(...)
         if select("#", ...) ~= 1 then return false, nil, "exactly one argument expected" end
-        return jpeers(check_string(fname, 1, (...)), which)
+        return unpack_peers(jpeers(check_string(fname, 1, (...)), which))
     end
 end
 lister("get_peers", 0)

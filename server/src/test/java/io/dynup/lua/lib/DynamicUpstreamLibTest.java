@@ -243,6 +243,18 @@ class DynamicUpstreamLibTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ngx.dynamic_upstream", "ngx.dynamic_upstream.stream"})
+    void aNameOutsideAsciiIsListedWhole(String module) {
+        // the peer list crosses JNI packed, each text with its length in bytes: a multi-byte name must not
+        // shift the fields after it
+        assertThat(lua(module, "return show(du.add_peer(U, 'b\\195\\188cher-\\226\\130\\172.test:6010'))"))
+                .isEqualTo("true nil nil");
+        assertThat(lua(module, "local ok, t = du.get_primary_peers(U) "
+                               + "return show(#t[1].name, t[1].server == t[1].name, t[1].weight, t[2].name)"))
+                .isEqualTo("21 true 1 127.0.0.1:6001");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ngx.dynamic_upstream", "ngx.dynamic_upstream.stream"})
     void aHostNameIsResolvedOffTheCallerAndListedByItsServerUntilThen(String module) {
         assertThat(lua(module, "return show(du.add_peer(U, 'localhost:6008'))")).isEqualTo("true nil nil");
         assertThat(lua(module, "local ok, t = du.get_primary_peers(U) return show(t[1].server, t[1].name)"))
