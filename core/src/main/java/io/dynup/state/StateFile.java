@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32;
 
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.dynup.config.ConfigException;
 import io.dynup.config.SourcePos;
+import io.dynup.model.HealthCheck;
 import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.Result;
@@ -48,6 +50,8 @@ final class StateFile implements ChangeJournal {
     private final Path path;
     /** The overlay the file holds: the replay of its good changes. */
     private Overlay written;
+    /** The check entry the file holds, null when the check is the configured one. */
+    private @Nullable CheckLine writtenCheck;
     private long seq;
     /** Where the last good commit ends; the next change is written here. */
     private long validLength;
@@ -56,9 +60,11 @@ final class StateFile implements ChangeJournal {
     private boolean skipped;
     private @Nullable FileChannel channel;
 
-    private StateFile(Path path, Overlay written, long seq, long validLength, boolean skipped) {
+    private StateFile(Path path, Overlay written, @Nullable CheckLine writtenCheck, long seq, long validLength,
+                      boolean skipped) {
         this.path = path;
         this.written = written;
+        this.writtenCheck = writtenCheck;
         this.seq = seq;
         this.validLength = validLength;
         this.compactedLength = validLength;
@@ -76,7 +82,7 @@ final class StateFile implements ChangeJournal {
         try {
             data = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return new StateFile(path, Overlay.EMPTY, 0, 0, false);
+            return new StateFile(path, Overlay.EMPTY, null, 0, 0, false);
         } catch (AccessDeniedException e) {
             throw new ConfigException("state file \"" + path + "\" cannot be read: permission denied", pos, e);
         } catch (IOException e) {
@@ -91,7 +97,30 @@ final class StateFile implements ChangeJournal {
     }
 
     @Override
-    public synchronized void record(UpstreamSpec config, List<PeerSpec> peers) throws IOException {
+    public synchronized @Nullable HealthCheck storedCheck(UpstreamSpec config) {
+        CheckLine stored = writtenCheck;
+        if (stored == null) {
+            return null;
+        }
+        if (!stored.base().equals(CheckLine.fingerprint(config.check()))) {
+            logger.info("{} upstream \"{}\": the check directives changed since the check was changed at run time; "
+                        + "the config wins", config.kind().configName(), config.name());
+            return null;
+        }
+        HealthCheck base = config.check() != null ? config.check()
+                : HealthCheck.defaults().toBuilder().off(true).build();
+        try {
+            return stored.change().apply(base);
+        } catch (IllegalArgumentException e) {
+            logger.error("state file \"{}\": the stored check does not apply ({}); the config wins", path,
+                         e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public synchronized void record(UpstreamSpec config, List<PeerSpec> peers, @Nullable HealthCheck check)
+            throws IOException {
         Overlay next = Overlay.of(config.peers(), peers);
         StringBuilder lines = new StringBuilder();
         // replay puts a peer it has not seen first: write in reverse so run-time additions keep their order
@@ -107,14 +136,20 @@ final class StateFile implements ChangeJournal {
                 lines.append(configLine(e.key())).append('\n');
             }
         }
+        String checkLine = CheckLine.of(config.check(), check);
+        if (!Objects.equals(checkLine, writtenCheck == null ? null : writtenCheck.line())) {
+            lines.append(checkLine == null ? CheckLine.CONFIG : checkLine).append('\n');
+        }
         if (lines.length() == 0) {
             return;
         }
+        CheckLine nextCheck = checkLine == null ? null : parsed(checkLine);
         append(lines);
         written = next;
+        writtenCheck = nextCheck;
         if (validLength > 2 * compactedLength + GROWTH_SLACK) {
             try {
-                compact(config, peers);
+                compact(config, peers, check);
             } catch (IOException e) {
                 // the change is on disk already; the log just stays longer
                 logger.error("{}", e.getMessage());
@@ -123,12 +158,19 @@ final class StateFile implements ChangeJournal {
     }
 
     @Override
-    public synchronized void compact(UpstreamSpec config, List<PeerSpec> peers) throws IOException {
+    public synchronized void compact(UpstreamSpec config, List<PeerSpec> peers, @Nullable HealthCheck check)
+            throws IOException {
         Overlay next = Overlay.of(config.peers(), peers);
         StringBuilder lines = new StringBuilder();
         List<Overlay.Entry> entries = next.entries();
         for (int i = entries.size() - 1; i >= 0; i--) {
             lines.append(entries.get(i).line()).append('\n');
+        }
+        String checkLine = CheckLine.of(config.check(), check);
+        CheckLine nextCheck = null;
+        if (checkLine != null) {
+            nextCheck = parsed(checkLine);
+            lines.append(checkLine).append('\n');
         }
         StringBuilder text = new StringBuilder("# dynup state of ").append(config.kind().configName())
                 .append(" upstream \"").append(config.name())
@@ -159,6 +201,7 @@ final class StateFile implements ChangeJournal {
         }
         skipped = false;
         written = next;
+        writtenCheck = nextCheck;
         seq = nextSeq;
         validLength = bytes.length;
         compactedLength = bytes.length;
@@ -227,6 +270,18 @@ final class StateFile implements ChangeJournal {
         }
     }
 
+    /**
+     * A check line as it will read back, checked before it is written: a check the line cannot carry fails the
+     * change rather than be lost on restart.
+     */
+    private CheckLine parsed(String line) throws IOException {
+        Result<CheckLine> r = CheckLine.parse(line);
+        if (!r.ok()) {
+            throw new IOException("state file \"" + path + "\": the check cannot be stored (" + r.error() + ")");
+        }
+        return r.get();
+    }
+
     private static String configLine(Overlay.Key key) {
         return "config " + Overlay.escape(key.server()) + " addr=" + Overlay.escape(key.name());
     }
@@ -247,6 +302,7 @@ final class StateFile implements ChangeJournal {
         private final byte[] data;
         /** Entries by peer, in reverse of their place in the tier: a peer seen first goes last. */
         private final Map<Overlay.Key, Overlay.Entry> entries = new LinkedHashMap<>();
+        private @Nullable CheckLine check;
         private long seq;
         private boolean skipped;
 
@@ -298,7 +354,7 @@ final class StateFile implements ChangeJournal {
             }
             List<Overlay.Entry> ordered = new ArrayList<>(entries.values());
             java.util.Collections.reverse(ordered);
-            return new StateFile(path, new Overlay(ordered), seq, validLength, skipped);
+            return new StateFile(path, new Overlay(ordered), check, seq, validLength, skipped);
         }
 
         private @Nullable String commitError(String text, long actualCrc) {
@@ -316,8 +372,19 @@ final class StateFile implements ChangeJournal {
         /** Applies a checked change, all lines or none. */
         private @Nullable String applyGroup(List<String> group, int firstLine) {
             Map<Overlay.Key, Overlay.@Nullable Entry> parsed = new LinkedHashMap<>();
+            boolean checkChanged = false;
+            CheckLine checkNow = check;
             for (int i = 0; i < group.size(); i++) {
                 String text = group.get(i);
+                if (text.equals(CheckLine.CONFIG) || text.startsWith("check ")) {
+                    Result<CheckLine> c = text.equals(CheckLine.CONFIG) ? Result.ok(null) : CheckLine.parse(text);
+                    if (!c.ok()) {
+                        return "line " + (firstLine + i) + ": " + c.error();
+                    }
+                    checkChanged = true;
+                    checkNow = c.value();
+                    continue;
+                }
                 if (text.startsWith("config ")) {
                     String[] t = text.trim().split(" +");
                     if (t.length != 3 || !t[2].startsWith("addr=")) {
@@ -338,6 +405,9 @@ final class StateFile implements ChangeJournal {
                 } else {
                     entries.put(e.getKey(), e.getValue());
                 }
+            }
+            if (checkChanged) {
+                check = checkNow;
             }
             return null;
         }

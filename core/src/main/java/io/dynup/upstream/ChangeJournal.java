@@ -3,6 +3,9 @@ package io.dynup.upstream;
 import java.io.IOException;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import io.dynup.model.HealthCheck;
 import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamSpec;
@@ -23,11 +26,11 @@ public interface ChangeJournal {
         }
 
         @Override
-        public void record(UpstreamSpec config, List<PeerSpec> peers) {
+        public void record(UpstreamSpec config, List<PeerSpec> peers, @Nullable HealthCheck check) {
         }
 
         @Override
-        public void compact(UpstreamSpec config, List<PeerSpec> peers) {
+        public void compact(UpstreamSpec config, List<PeerSpec> peers, @Nullable HealthCheck check) {
         }
 
         @Override
@@ -39,11 +42,22 @@ public interface ChangeJournal {
     /** The overlay the journal holds: what its file had when opened, then what was last recorded. */
     Overlay stored();
 
-    /** Makes {@code peers} the durable state of the upstream configured as {@code config}; returns once on disk. */
-    void record(UpstreamSpec config, List<PeerSpec> peers) throws IOException;
+    /**
+     * The health check the journal holds for the upstream configured as {@code config}: the check tuned at run
+     * time, or null when none was, or when the config's check directives changed since (the config wins).
+     */
+    default @Nullable HealthCheck storedCheck(UpstreamSpec config) {
+        return null;
+    }
+
+    /**
+     * Makes {@code peers} and {@code check} (the snapshot's) the durable state of the upstream configured as
+     * {@code config}; returns once on disk.
+     */
+    void record(UpstreamSpec config, List<PeerSpec> peers, @Nullable HealthCheck check) throws IOException;
 
     /** Like {@link #record}, rewriting the whole file (on start and reload, against a possibly edited config). */
-    void compact(UpstreamSpec config, List<PeerSpec> peers) throws IOException;
+    void compact(UpstreamSpec config, List<PeerSpec> peers, @Nullable HealthCheck check) throws IOException;
 
     /** Opens journals; one per upstream with a {@code state} path. */
     @FunctionalInterface

@@ -134,11 +134,12 @@ public final class Upstream {
     }
 
     /**
-     * Builds the first snapshot: {@code overlay} replayed on the config. {@code predecessor} is the upstream
-     * this one replaces on reload (its lock held by the caller): its peers' ids and counters carry over.
-     * Caller holds {@link #writeLock}.
+     * Builds the first snapshot: {@code overlay} replayed on the config, with {@code storedCheck} (a check tuned
+     * before a restart, null for none) in place of the configured one. {@code predecessor} is the upstream
+     * this one replaces on reload (its lock held by the caller): its peers' ids and counters carry over, and so
+     * does its check. Caller holds {@link #writeLock}.
      */
-    void prepare(Overlay overlay, @Nullable Upstream predecessor) {
+    void prepare(Overlay overlay, @Nullable HealthCheck storedCheck, @Nullable Upstream predecessor) {
         Overlay.Applied applied = overlay.applyTo(config.peers());
         for (Overlay.Entry e : applied.overruled()) {
             logger.info("{} upstream \"{}\": the config line of peer {} changed since it was changed at run time; "
@@ -147,7 +148,7 @@ public final class Upstream {
         List<Peer> carried = List.of();
         long generation = 1;
         nextPeerId = 0;
-        HealthCheck check = config.check();
+        HealthCheck check = storedCheck != null ? storedCheck : config.check();
         if (predecessor != null) {
             carried = predecessor.snapshot.all();
             nextPeerId = predecessor.nextPeerId;
@@ -177,7 +178,7 @@ public final class Upstream {
     void commit(ChangeJournal journal, @Nullable Upstream predecessor) {
         this.journal = journal;
         try {
-            journal.compact(config, snapshot.specs());
+            journal.compact(config, snapshot.specs(), snapshot.check());
         } catch (IOException e) {
             logger.error("{} upstream \"{}\": {}", kind().configName(), name(), e.getMessage());
         }

@@ -97,7 +97,7 @@ public final class UpstreamRegistry {
                 locked.add(u);
                 Overlay overlay = live == null ? fresh.get(u).stored()
                         : Overlay.of(live.config().peers(), live.snapshot().specs());
-                u.prepare(overlay, live);
+                u.prepare(overlay, live == null ? fresh.get(u).storedCheck(u.config()) : null, live);
                 replaced.put(u, live);
             }
             if (previous != null) {

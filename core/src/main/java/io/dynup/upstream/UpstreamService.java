@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -521,8 +522,8 @@ public final class UpstreamService {
             }
             try {
                 List<PeerSpec> specs = draft.specs();
-                if (!specs.equals(before.specs())) {
-                    u.journal().record(u.config(), specs);
+                if (!specs.equals(before.specs()) || !Objects.equals(draft.check, before.check())) {
+                    u.journal().record(u.config(), specs, draft.check);
                 }
             } catch (IOException e) {
                 logger.error("{} upstream \"{}\": {} failed: {}", kind.configName(), u.name(), description,

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import io.dynup.model.HealthCheck;
 import io.dynup.model.Overlay;
 import io.dynup.model.PeerSpec;
 import io.dynup.model.UpstreamKind;
@@ -92,12 +93,12 @@ class DynamicUpstreamModuleTest {
             }
 
             @Override
-            public void record(UpstreamSpec config, List<PeerSpec> peers) throws IOException {
+            public void record(UpstreamSpec config, List<PeerSpec> peers, HealthCheck check) throws IOException {
                 throw new IOException("state file \"/var/lib/dynup/b.state\": write failed (No space left on device)");
             }
 
             @Override
-            public void compact(UpstreamSpec config, List<PeerSpec> peers) {
+            public void compact(UpstreamSpec config, List<PeerSpec> peers, HealthCheck check) {
             }
         };
         UpstreamRegistry registry = new UpstreamRegistry(List.of(UpstreamSpec.of("b", UpstreamKind.HTTP,
