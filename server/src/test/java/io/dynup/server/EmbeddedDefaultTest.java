@@ -1,6 +1,7 @@
 package io.dynup.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -87,6 +88,9 @@ class EmbeddedDefaultTest {
         for (int i = 0; i < 20; i++) {
             assertThat(get("http://127.0.0.1:8080/").statusCode()).isEqualTo(200);
         }
+        // the proxy releases a peer just after the client has its response: wait for the last release
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> !get("http://127.0.0.1:8888/dynamic?upstream=backend&verbose=").body().contains("conns=1"));
         assertThat(get("http://127.0.0.1:8888/dynamic?upstream=backend&server=127.0.0.1:9090&down=").body())
                 .contains("addr=127.0.0.1:9090 weight=1 max_fails=1 fail_timeout=10 max_conns=0 conns=0 down;");
         assertThat(get("http://127.0.0.1:8080/").body()).isEqualTo("Hello world!");
