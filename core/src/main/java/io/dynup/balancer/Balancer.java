@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import io.dynup.internal.Ticker;
 import io.dynup.model.PeerSpec;
-import io.dynup.upstream.HealthStatus;
 import io.dynup.upstream.Peer;
 import io.dynup.upstream.PeerState;
 import io.dynup.upstream.Upstream;
@@ -173,8 +172,7 @@ public abstract class Balancer {
             Peer peer = tier.get(0);
             PeerSpec s = peer.spec();
             reconcileWeight(peer);
-            if (s.down() || !s.resolved() || peer.state().health() != HealthStatus.HEALTHY
-                || s.maxConns() != 0 && peer.state().conns() >= s.maxConns()) {
+            if (!peer.inService() || s.maxConns() != 0 && peer.state().conns() >= s.maxConns()) {
                 return null;
             }
             a.currentIndex = 0;
@@ -236,7 +234,7 @@ public abstract class Balancer {
     protected static boolean available(Peer peer, long nowMillis) {
         PeerSpec s = peer.spec();
         PeerState st = peer.state();
-        if (s.down() || !s.resolved() || st.health() != HealthStatus.HEALTHY || failedOut(peer, nowMillis)) {
+        if (!peer.inService() || failedOut(peer, nowMillis)) {
             return false;
         }
         return s.maxConns() == 0 || st.conns() < s.maxConns();

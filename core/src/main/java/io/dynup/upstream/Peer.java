@@ -28,6 +28,14 @@ public record Peer(long id, PeerSpec spec, PeerState state) {
         return spec.backup();
     }
 
+    /**
+     * Whether the peer is in service apart from passive failures and {@code max_conns}: not set down by an
+     * operator, its address resolved, and healthy by active checks (always, without checks).
+     */
+    public boolean inService() {
+        return !spec.down() && spec.resolved() && state.health() == HealthStatus.HEALTHY;
+    }
+
     /** The same peer (id and state) with new parameters. */
     Peer with(PeerSpec newSpec) {
         return newSpec == spec ? this : new Peer(id, newSpec, state);

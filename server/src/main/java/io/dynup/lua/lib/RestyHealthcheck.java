@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 
 import io.dynup.model.HealthCheck;
 import io.dynup.model.UpstreamKind;
-import io.dynup.upstream.HealthStatus;
 import io.dynup.upstream.Peer;
 import io.dynup.upstream.Upstream;
 import io.dynup.upstream.UpstreamService;
@@ -167,7 +166,7 @@ final class RestyHealthcheck {
      * health (unhealthy, checking, disabled) or an address not resolved yet.
      */
     static boolean down(Peer p) {
-        return p.spec().down() || p.state().health() != HealthStatus.HEALTHY || !p.spec().resolved();
+        return !p.inService();
     }
 
     /**
