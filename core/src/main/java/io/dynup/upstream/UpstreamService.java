@@ -49,6 +49,7 @@ public final class UpstreamService {
     public static final String PEER_EXISTS = "server already exists";
     /** A conditional batch found another generation than the caller expected. */
     public static final String GENERATION_CHANGED = "generation changed";
+    private static final String CHECK_CHANGED = "health check changed";
 
     private final UpstreamRegistry registry;
     private final HostResolver resolver;
@@ -138,13 +139,7 @@ public final class UpstreamService {
             }
         }
         List<NewPeer> unresolved = new ArrayList<>();
-        List<UpstreamSnapshot> after = new ArrayList<>(1);
-        Result<Boolean> r = mutate(kind, upstream, draft -> {
-            UpstreamSnapshot before = draft.upstream.snapshot(); // stable: the write lock is held
-            if (expectedGeneration >= 0 && before.generation() != expectedGeneration) {
-                return Result.fail(GENERATION_CHANGED + ": " + before.generation() + " (expected: "
-                                   + expectedGeneration + ")");
-            }
+        Result<Change> r = change(kind, upstream, expectedGeneration, draft -> {
             boolean changed = false;
             int nextAdd = 0;
             for (PeerOperation op : operations) {
@@ -166,16 +161,13 @@ public final class UpstreamService {
                 }
                 changed |= step.get();
             }
-            after.add(changed ? new UpstreamSnapshot(before.generation() + 1, draft.primary, draft.backup,
-                                                     draft.check)
-                    : before);
             return Result.ok(changed);
         }, "applied " + operations.size() + " operation(s)");
         if (!r.ok()) {
             return r.castError();
         }
         resolveLater(kind, upstream, unresolved);
-        return Result.ok(after.get(0));
+        return Result.ok(r.get().after());
     }
 
     private void resolveLater(UpstreamKind kind, String upstream, List<NewPeer> unresolved) {
@@ -305,8 +297,7 @@ public final class UpstreamService {
      * error, and nothing changes.
      */
     public Result<Boolean> updateCheck(UpstreamKind kind, String upstream, UnaryOperator<HealthCheck> change) {
-        List<UpstreamSnapshot> after = new ArrayList<>(1);
-        return updateCheck(kind, upstream, -1, change, after);
+        return change(kind, upstream, -1, checkEdit(change), CHECK_CHANGED).map(Change::changed);
     }
 
     /**
@@ -318,19 +309,11 @@ public final class UpstreamService {
      */
     public Result<UpstreamSnapshot> updateCheck(UpstreamKind kind, String upstream, long expectedGeneration,
                                                 UnaryOperator<HealthCheck> change) {
-        List<UpstreamSnapshot> after = new ArrayList<>(1);
-        Result<Boolean> r = updateCheck(kind, upstream, expectedGeneration, change, after);
-        return r.ok() ? Result.ok(after.get(0)) : r.castError();
+        return change(kind, upstream, expectedGeneration, checkEdit(change), CHECK_CHANGED).map(Change::after);
     }
 
-    private Result<Boolean> updateCheck(UpstreamKind kind, String upstream, long expectedGeneration,
-                                        UnaryOperator<HealthCheck> change, List<UpstreamSnapshot> after) {
-        return mutate(kind, upstream, draft -> {
-            UpstreamSnapshot current = draft.upstream.snapshot(); // stable: the write lock is held
-            if (expectedGeneration >= 0 && current.generation() != expectedGeneration) {
-                return Result.fail(GENERATION_CHANGED + ": " + current.generation() + " (expected: "
-                                   + expectedGeneration + ")");
-            }
+    private static Edit checkEdit(UnaryOperator<HealthCheck> change) {
+        return draft -> {
             HealthCheck before = draft.check != null ? draft.check
                     : HealthCheck.defaults().toBuilder().off(true).build();
             HealthCheck changed;
@@ -340,13 +323,11 @@ public final class UpstreamService {
                 return Result.fail(e.getMessage());
             }
             if (changed.equals(draft.check)) {
-                after.add(current);
                 return Result.ok(false);
             }
             draft.check = changed;
-            after.add(new UpstreamSnapshot(current.generation() + 1, draft.primary, draft.backup, draft.check));
             return Result.ok(true);
-        }, "health check changed");
+        };
     }
 
     /**
@@ -498,7 +479,20 @@ public final class UpstreamService {
         }
     }
 
+    /** What one edit did: the upstream's snapshot after it (the one it had when nothing changed). */
+    private record Change(UpstreamSnapshot after, boolean changed) {
+    }
+
     private Result<Boolean> mutate(UpstreamKind kind, String name, Edit edit, String description) {
+        return change(kind, name, -1, edit, description).map(Change::changed);
+    }
+
+    /**
+     * Applies {@code edit} under the upstream's write lock and publishes what it made, if anything; with
+     * {@code expectedGeneration} &gt;= 0 only while the upstream is still at that generation.
+     */
+    private Result<Change> change(UpstreamKind kind, String name, long expectedGeneration, Edit edit,
+                                  String description) {
         Upstream u = registry.find(kind, name);
         if (u == null) {
             return Result.fail(UPSTREAM_NOT_FOUND);
@@ -512,13 +506,17 @@ public final class UpstreamService {
         }
         try {
             before = u.snapshot();
+            if (expectedGeneration >= 0 && before.generation() != expectedGeneration) {
+                return Result.fail(GENERATION_CHANGED + ": " + before.generation() + " (expected: "
+                                   + expectedGeneration + ")");
+            }
             long nextId = u.nextPeerId();
             Draft draft = new Draft(u, before);
             Result<Boolean> r = edit.apply(draft);
             if (!r.ok() || !Boolean.TRUE.equals(r.value())) {
                 // peers the edit made were never published: their ids go back, so nothing at all changed
                 u.rewindPeerIds(nextId);
-                return r;
+                return r.ok() ? Result.ok(new Change(before, false)) : r.castError();
             }
             try {
                 List<PeerSpec> specs = draft.specs();
@@ -544,7 +542,7 @@ public final class UpstreamService {
                 logger.error("upstream listener {} failed on generation {}", l, after.generation(), e);
             }
         }
-        return Result.ok(true);
+        return Result.ok(new Change(after, true));
     }
 
     private static @Nullable Peer find(List<Peer> tier, String peer, @Nullable String alias) {
