@@ -33,6 +33,7 @@ public final class HealthCheckFields {
     private static final String COMMAND_KEYS = "uri, method, headers, body, expected";
     private static final String EXPECTED_KEYS = "body, codes";
 
+    /** Bounds the config's {@code check} directive takes too, so that the API and the config agree. */
     static final int MAX_FALL_RISE = 1000;
     static final int MAX_KEEPALIVE = 1_000_000;
     static final long MAX_TIMEOUT_MILLIS = 86_400_000;

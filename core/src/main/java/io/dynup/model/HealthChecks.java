@@ -85,16 +85,16 @@ final class HealthChecks {
                     ssl = value.equals("ssl");
                     break;
                 case "fall":
-                    fall = number(check, a, value, 1, 1000);
+                    fall = number(check, a, value, 1, HealthCheckFields.MAX_FALL_RISE);
                     break;
                 case "rise":
-                    rise = number(check, a, value, 1, 1000);
+                    rise = number(check, a, value, 1, HealthCheckFields.MAX_FALL_RISE);
                     break;
                 case "port":
                     port = number(check, a, value, 1, 65535);
                     break;
                 case "keepalive":
-                    keepalive = number(check, a, value, 1, 1_000_000);
+                    keepalive = number(check, a, value, 1, HealthCheckFields.MAX_KEEPALIVE);
                     break;
                 case "interval":
                     interval = time(check, a, value, false);
