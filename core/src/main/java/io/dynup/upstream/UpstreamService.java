@@ -468,14 +468,7 @@ public final class UpstreamService {
         }
 
         List<PeerSpec> specs() {
-            List<PeerSpec> specs = new ArrayList<>(primary.size() + backup.size());
-            for (Peer p : primary) {
-                specs.add(p.spec());
-            }
-            for (Peer p : backup) {
-                specs.add(p.spec());
-            }
-            return specs;
+            return UpstreamSnapshot.specsOf(primary, backup);
         }
     }
 

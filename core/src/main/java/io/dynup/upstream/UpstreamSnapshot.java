@@ -88,6 +88,11 @@ public final class UpstreamSnapshot {
 
     /** The peer specs in list order, primaries first. */
     public List<PeerSpec> specs() {
+        return specsOf(primary, backup);
+    }
+
+    /** The specs of two tiers in list order, primaries first (a snapshot's, or an edit's before it is one). */
+    static List<PeerSpec> specsOf(List<Peer> primary, List<Peer> backup) {
         List<PeerSpec> specs = new ArrayList<>(primary.size() + backup.size());
         for (Peer p : primary) {
             specs.add(p.spec());
